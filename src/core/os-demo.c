@@ -1,0 +1,450 @@
+/* os-demo.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+#include "os-demo.h"
+#include "os-error.h"
+#include "os-record-code.h"
+
+#define CATALOGUE_PATH "/vn/onestop/core/demo/procedures.json"
+
+static int
+parse_cutoff (const char *text)
+{
+  int h, m;
+
+  if (text == NULL || sscanf (text, "%d:%d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+    return -1;
+  return h * 60 + m;
+}
+
+gboolean
+os_demo_load_catalogue (OsStore  *store,
+                        GError  **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *root, *agency;
+  JsonArray *procedures;
+
+  g_return_val_if_fail (OS_IS_STORE (store), FALSE);
+
+  if (g_list_model_get_n_items (os_store_get_procedures (store)) > 0)
+    return TRUE;
+
+  bytes = g_resources_lookup_data (CATALOGUE_PATH, 0, error);
+  if (bytes == NULL)
+    return FALSE;
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                   g_bytes_get_size (bytes), error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                           _("Danh mục thủ tục mẫu không đúng định dạng."));
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  if (json_object_has_member (root, "agency"))
+    {
+      g_autoptr(OsAgency) current = os_store_dup_agency (store);
+
+      agency = json_object_get_object_member (root, "agency");
+      if (agency != NULL && !os_agency_identifier_is_valid (current->identifier))
+        {
+          g_autoptr(OsAgency) demo =
+            os_agency_new (json_object_get_string_member_with_default (agency, "identifier", ""),
+                           json_object_get_string_member_with_default (agency, "name", ""),
+                           json_object_get_string_member_with_default (agency, "parent_name", ""),
+                           json_object_get_string_member_with_default (agency, "place", ""),
+                           json_object_get_string_member_with_default (agency, "desk_name", ""));
+
+          if (!os_store_set_agency (store, demo, error))
+            return FALSE;
+        }
+    }
+
+  procedures = json_object_get_array_member (root, "procedures");
+  for (guint i = 0; procedures && i < json_array_get_length (procedures); i++)
+    {
+      JsonObject *p = json_array_get_object_element (procedures, i);
+      JsonObject *time;
+      JsonArray *docs;
+      g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+      g_auto(GStrv) documents = NULL;
+      g_autoptr(OsProcedure) procedure = NULL;
+      OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 0, -1 };
+
+      if (p == NULL || !json_object_has_member (p, "id") || !json_object_has_member (p, "name"))
+        continue;
+
+      time = json_object_get_object_member (p, "time");
+      if (time != NULL)
+        {
+          const char *unit = json_object_get_string_member_with_default (time, "unit", "sessions");
+
+          limit.unit = g_strcmp0 (unit, "calendar-days") == 0 ? OS_TIME_UNIT_CALENDAR_DAYS
+                                                              : OS_TIME_UNIT_SESSIONS;
+          limit.amount = MAX (0, (int) json_object_get_int_member_with_default (time, "amount", 0));
+        }
+      if (json_object_has_member (p, "cutoff") && !json_object_get_null_member (p, "cutoff"))
+        limit.cutoff_minutes = parse_cutoff (json_object_get_string_member (p, "cutoff"));
+
+      procedure = os_procedure_new (json_object_get_string_member (p, "id"),
+                                    json_object_get_string_member_with_default (p, "code", ""),
+                                    json_object_get_string_member (p, "name"),
+                                    json_object_get_string_member_with_default (p, "field", ""),
+                                    &limit);
+      os_procedure_set_fee (procedure, json_object_get_string_member_with_default (p, "fee", ""));
+
+      docs = json_object_has_member (p, "documents") ? json_object_get_array_member (p, "documents") : NULL;
+      for (guint j = 0; docs && j < json_array_get_length (docs); j++)
+        {
+          const char *name = json_array_get_string_element (docs, j);
+          if (name != NULL)
+            g_strv_builder_add (names, name);
+        }
+      documents = g_strv_builder_end (names);
+      os_procedure_set_documents (procedure, (const char * const *) documents);
+
+      if (!os_store_add_procedure (store, procedure,
+                                   json_object_get_string_member_with_default (p, "result", ""),
+                                   error))
+        return FALSE;
+    }
+
+  return os_store_set_setting (store, "demo", "1", error);
+}
+
+/* Generator --------------------------------------------------------------------- */
+
+static const char * const family_names[] = {
+  "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+  "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh", "Mai", "Tạ",
+};
+static const char * const middle_names[] = {
+  "Văn", "Thị", "Hữu", "Đức", "Minh", "Thanh", "Ngọc", "Quang", "Thu", "Hoài",
+  "Xuân", "Bảo", "Gia", "Kim", "Anh", "Mạnh",
+};
+static const char * const given_names[] = {
+  "An", "Bình", "Chi", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hiếu", "Hoa", "Hùng",
+  "Hương", "Khánh", "Lan", "Linh", "Long", "Mai", "Nam", "Nga", "Ngọc", "Phúc",
+  "Phương", "Quân", "Quỳnh", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn",
+  "Tuyết", "Uyên", "Việt", "Yến", "Ánh", "Đạt", "Ấn",
+};
+static const char * const streets[] = {
+  "phố Đội Cấn", "phố Kim Mã", "phố Liễu Giai", "phố Nguyễn Thái Học", "phố Phan Đình Phùng",
+  "phố Quán Thánh", "ngõ Núi Trúc", "phố Giảng Võ", "phố Văn Cao", "đường Hoàng Hoa Thám",
+};
+static const char * const officers[] = {
+  "Nguyễn Thị Lan", "Trần Minh Đức", "Lê Thu Hà", "Phạm Quang Huy",
+};
+static const char * const reasons_refuse[] = {
+  "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan.",
+  "Người nộp không phải là người có quyền yêu cầu theo quy định.",
+};
+static const char * const reasons_supplement[] = {
+  "Bổ sung bản sao giấy tờ tùy thân có chứng thực.",
+  "Tờ khai chưa có chữ ký của người yêu cầu; đề nghị ký và ghi rõ họ tên.",
+};
+
+struct _OsDemoGenerator
+{
+  OsStore    *store;
+  OsCalendar *calendar;
+  OsAgency   *agency;
+  GPtrArray  *procedures;
+  GRand      *rand;
+  GArray     *days;       /* working days (GDate) between start and now */
+  gint64      now;
+  guint       total;
+  guint       produced;
+  guint       day_index;
+  guint       day_number; /* last record number issued on the current day */
+  int         book_year;
+  int         book_number;
+};
+
+static GTimeZone *
+local_zone (void)
+{
+  GTimeZone *tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
+
+  return tz ? tz : g_time_zone_new_offset (7 * 3600);
+}
+
+OsDemoGenerator *
+os_demo_generator_new (OsStore *store,
+                       guint32  seed,
+                       gint64   start,
+                       gint64   now,
+                       guint    total)
+{
+  OsDemoGenerator *self = g_new0 (OsDemoGenerator, 1);
+  g_autoptr(GTimeZone) tz = local_zone ();
+  g_autoptr(GDateTime) s = g_date_time_new_from_unix_utc (start);
+  g_autoptr(GDateTime) e = g_date_time_new_from_unix_utc (now);
+  g_autoptr(GDateTime) ls = g_date_time_to_timezone (s, tz);
+  g_autoptr(GDateTime) le = g_date_time_to_timezone (e, tz);
+  GListModel *procedures = os_store_get_procedures (store);
+  GDate day, last;
+
+  self->store = g_object_ref (store);
+  self->calendar = g_object_ref (os_store_get_calendar (store));
+  self->agency = os_store_dup_agency (store);
+  self->rand = g_rand_new_with_seed (seed);
+  self->now = now;
+  self->total = total;
+  self->procedures = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < g_list_model_get_n_items (procedures); i++)
+    g_ptr_array_add (self->procedures, g_list_model_get_item (procedures, i));
+
+  self->days = g_array_new (FALSE, FALSE, sizeof (GDate));
+  g_date_clear (&day, 1);
+  g_date_clear (&last, 1);
+  g_date_set_dmy (&day, g_date_time_get_day_of_month (ls), g_date_time_get_month (ls),
+                  g_date_time_get_year (ls));
+  g_date_set_dmy (&last, g_date_time_get_day_of_month (le), g_date_time_get_month (le),
+                  g_date_time_get_year (le));
+  for (; g_date_compare (&day, &last) <= 0; g_date_add_days (&day, 1))
+    if (os_calendar_is_working_day (self->calendar, &day))
+      g_array_append_val (self->days, day);
+
+  return self;
+}
+
+void
+os_demo_generator_free (OsDemoGenerator *self)
+{
+  if (self == NULL)
+    return;
+
+  g_object_unref (self->store);
+  g_object_unref (self->calendar);
+  os_agency_free (self->agency);
+  g_ptr_array_unref (self->procedures);
+  g_rand_free (self->rand);
+  g_array_unref (self->days);
+  g_free (self);
+}
+
+#define PICK(rand, array) (array[g_rand_int_range ((rand), 0, G_N_ELEMENTS (array))])
+
+static gint64
+instant_on (const GDate *date,
+            int          minutes)
+{
+  g_autoptr(GTimeZone) tz = local_zone ();
+  g_autoptr(GDateTime) dt = g_date_time_new (tz, g_date_get_year (date), g_date_get_month (date),
+                                             g_date_get_day (date), minutes / 60, minutes % 60, 0);
+
+  return g_date_time_to_unix (dt);
+}
+
+static void
+fill_applicant (OsDemoGenerator *self,
+                OsRecord        *record)
+{
+  GRand *r = self->rand;
+  g_autofree char *name = g_strdup_printf ("%s %s %s", PICK (r, family_names),
+                                           PICK (r, middle_names), PICK (r, given_names));
+  int birth_year = g_rand_int_range (r, 1950, 2006);
+  g_autofree char *id = g_strdup_printf ("001%d%02d%06d", birth_year < 2000 ? 0 : 2,
+                                         birth_year % 100, g_rand_int_range (r, 0, 1000000));
+  g_autofree char *birth = g_strdup_printf ("%04d-%02d-%02d", birth_year,
+                                            g_rand_int_range (r, 1, 13), g_rand_int_range (r, 1, 29));
+  g_autofree char *phone = g_strdup_printf ("09%08d", g_rand_int_range (r, 0, 100000000));
+  g_autofree char *address = g_strdup_printf ("Số %d %s, %s", g_rand_int_range (r, 1, 200),
+                                              PICK (r, streets), self->agency->name);
+
+  os_record_set_applicant_name (record, name);
+  os_record_set_id_number (record, id);
+  os_record_set_birth_date (record, birth);
+  os_record_set_phone (record, phone);
+  os_record_set_address (record, address);
+}
+
+/* Sets a plausible status and the finished/returned instants from where the record's
+ * due date stands against now. */
+static void
+fill_state (OsDemoGenerator *self,
+            OsRecord        *record)
+{
+  GRand *r = self->rand;
+  gint64 received = os_record_get_received_at (record);
+  gint64 due = os_record_get_due_at (record);
+  int roll = g_rand_int_range (r, 0, 100);
+  gboolean past_due = due <= self->now;
+  OsStatus status;
+
+  if (roll < 3)
+    status = OS_STATUS_REFUSED;
+  else if (roll < 5)
+    status = OS_STATUS_WITHDRAWN;
+  else if (roll < 6)
+    status = OS_STATUS_STOPPED;
+  else if (roll < 10)
+    status = OS_STATUS_SUPPLEMENT;
+  else if (roll < 12)
+    status = OS_STATUS_PAYMENT;
+  else if (past_due)
+    status = roll < 20 ? OS_STATUS_PROCESSING : roll < 30 ? OS_STATUS_RESOLVED : OS_STATUS_RETURNED;
+  else
+    status = roll < 45 ? OS_STATUS_PROCESSING : roll < 65 ? OS_STATUS_RECEIVED
+           : roll < 85 ? OS_STATUS_RESOLVED : OS_STATUS_RETURNED;
+
+  os_record_set_status (record, status);
+
+  switch (status)
+    {
+    case OS_STATUS_REFUSED:
+      os_record_set_reason (record, PICK (r, reasons_refuse));
+      os_record_set_due_at (record, 0);
+      break;
+
+    case OS_STATUS_SUPPLEMENT:
+      os_record_set_reason (record, PICK (r, reasons_supplement));
+      break;
+
+    case OS_STATUS_RESOLVED:
+    case OS_STATUS_RETURNED:
+      {
+        gint64 span = MAX (600, due - received);
+        gint64 finished;
+
+        if (g_rand_int_range (r, 0, 100) < 12)
+          finished = due + g_rand_int_range (r, 3600, 4 * 86400);   /* late */
+        else
+          finished = received + (gint64) (span * g_rand_double_range (r, 0.3, 1.0));
+        finished = MIN (finished, self->now - 60);
+        finished = MAX (finished, received + 60);
+        os_record_set_finished_at (record, finished);
+        if (status == OS_STATUS_RETURNED)
+          os_record_set_returned_at (record,
+                                     MIN (self->now - 30, finished + g_rand_int_range (r, 600, 2 * 86400)));
+        break;
+      }
+
+    case OS_STATUS_WITHDRAWN:
+    case OS_STATUS_STOPPED:
+      os_record_set_finished_at (record, MIN (self->now - 60, received + 86400));
+      break;
+
+    default:
+      break;
+    }
+}
+
+GPtrArray *
+os_demo_generator_next (OsDemoGenerator *self,
+                        guint            count)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func (g_object_unref);
+  int ms, me, as, ae;
+
+  g_return_val_if_fail (self != NULL, records);
+
+  if (self->days->len == 0 || self->procedures->len == 0)
+    return records;
+
+  os_calendar_get_office_hours (self->calendar, &ms, &me, &as, &ae);
+
+  while (records->len < count && self->produced < self->total)
+    {
+      guint day_index = (guint) ((guint64) self->produced * self->days->len / self->total);
+      /* The records of day d are numbers [first(d), first(d + 1)) of the whole run. */
+      guint first = (guint) (((guint64) day_index * self->total + self->days->len - 1) / self->days->len);
+      guint next = (guint) (((guint64) (day_index + 1) * self->total + self->days->len - 1) / self->days->len);
+      guint per_day = MAX (1, next - first);
+      const GDate *day = &g_array_index (self->days, GDate, day_index);
+      OsProcedure *procedure = g_ptr_array_index (self->procedures,
+                                                  g_rand_int_range (self->rand, 0, self->procedures->len));
+      g_autoptr(OsRecord) record = os_record_new ();
+      g_autofree char *code = NULL;
+      g_autofree char *id = NULL;
+      GStrv documents = os_procedure_get_documents (procedure);
+      int office_minutes = (me - ms) + (ae - as);
+      int slot, minutes;
+      gint64 received;
+
+      if (day_index != self->day_index || self->produced == 0)
+        {
+          self->day_index = day_index;
+          self->day_number = 0;
+        }
+      if (g_date_get_year (day) != self->book_year)
+        {
+          self->book_year = g_date_get_year (day);
+          self->book_number = 0;
+        }
+
+      /* Spread the day's records over its office hours, in order. */
+      slot = (int) ((gint64) MIN (self->produced - first, per_day - 1) * office_minutes * 60 / per_day);
+      minutes = slot / 60 < me - ms ? ms + slot / 60 : as + slot / 60 - (me - ms);
+      received = instant_on (day, minutes) + slot % 60;
+      if (received >= self->now)
+        break;
+
+      self->day_number++;
+      self->book_number++;
+      code = os_record_code_format (self->agency->identifier, day, MIN (self->day_number, OS_RECORD_CODE_MAX_NUMBER));
+      id = g_strdup_printf ("demo-%08u-%08x", self->produced, g_rand_int (self->rand));
+
+      os_record_set_id (record, id);
+      os_record_set_code (record, code);
+      os_record_set_procedure (record, os_procedure_get_id (procedure), os_procedure_get_code (procedure),
+                               os_procedure_get_name (procedure), os_procedure_get_field (procedure));
+      os_record_set_time_limit (record, os_procedure_get_time_limit (procedure));
+      fill_applicant (self, record);
+      for (guint i = 0; documents[i]; i++)
+        os_record_add_document (record, documents[i], 1, g_rand_int_range (self->rand, 0, 2), 0);
+      os_record_set_sets (record, 1);
+      os_record_set_channel (record, g_rand_int_range (self->rand, 0, 10) < 8 ? OS_CHANNEL_IN_PERSON
+                                     : g_rand_boolean (self->rand) ? OS_CHANNEL_ONLINE : OS_CHANNEL_POST);
+      os_record_set_delivery (record, g_rand_int_range (self->rand, 0, 10) < 9 ? OS_DELIVERY_DESK
+                                                                                : OS_DELIVERY_POST);
+      os_record_set_officer (record, PICK (self->rand, officers));
+      os_record_set_book_entry (record, self->book_year, self->book_number);
+      os_record_set_received_at (record, received);
+      os_record_set_due_at (record, os_calendar_compute_due (self->calendar, received,
+                                                             os_procedure_get_time_limit (procedure)));
+      fill_state (self, record);
+
+      g_ptr_array_add (records, g_steal_pointer (&record));
+      self->produced++;
+    }
+
+  return records;
+}
+
+gboolean
+os_demo_populate (OsStore  *store,
+                  guint     n_records,
+                  guint     days,
+                  gint64    now,
+                  GError  **error)
+{
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  gint64 start;
+
+  g_return_val_if_fail (OS_IS_STORE (store), FALSE);
+
+  if (!os_demo_load_catalogue (store, error))
+    return FALSE;
+  if (os_store_count_records (store) > 0)
+    return TRUE;
+
+  /* Weekends and holidays take about a third of the calendar. */
+  start = now - (gint64) days * 7 / 5 * 86400;
+  generator = os_demo_generator_new (store, 20251123, start, now, n_records);
+  records = os_demo_generator_next (generator, n_records);
+  return os_store_insert_prepared (store, records, TRUE, error);
+}

@@ -1,0 +1,109 @@
+/* os-store.h: the desk's local SQLite database.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "os-agency.h"
+#include "os-calendar.h"
+#include "os-procedure.h"
+#include "os-record.h"
+
+G_BEGIN_DECLS
+
+/* One line of a record's history. */
+typedef struct
+{
+  gint64    at;
+  char     *actor;
+  char     *action;   /* "receive", "refuse", "request-supplement", … */
+  OsStatus  status;
+  char     *note;
+} OsRecordEvent;
+
+void os_record_event_free (OsRecordEvent *event);
+
+#define OS_TYPE_STORE (os_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (OsStore, os_store, OS, STORE, GObject)
+
+/* Opens (creating and upgrading as needed) the database at @path. A database written by a
+ * newer version gives OS_ERROR_DATABASE_TOO_NEW, an unreadable one OS_ERROR_DATABASE_CORRUPT. */
+OsStore      *os_store_open                 (const char         *path,
+                                             GError            **error);
+const char   *os_store_get_path             (OsStore            *self);
+int           os_store_get_schema_version   (OsStore            *self);
+int           os_store_get_latest_version   (void);
+
+/* Settings */
+char         *os_store_dup_setting          (OsStore            *self,
+                                             const char         *key);
+gboolean      os_store_set_setting          (OsStore            *self,
+                                             const char         *key,
+                                             const char         *value,
+                                             GError            **error);
+OsAgency     *os_store_dup_agency           (OsStore            *self);
+gboolean      os_store_set_agency           (OsStore            *self,
+                                             const OsAgency     *agency,
+                                             GError            **error);
+int           os_store_get_near_due_days    (OsStore            *self);
+gboolean      os_store_set_near_due_days    (OsStore            *self,
+                                             int                 days,
+                                             GError            **error);
+char         *os_store_dup_officer          (OsStore            *self);
+
+/* Calendar: office hours and the admin's declared days. */
+OsCalendar   *os_store_get_calendar         (OsStore            *self);
+gboolean      os_store_set_office_hours     (OsStore            *self,
+                                             int                 morning_start,
+                                             int                 morning_end,
+                                             int                 afternoon_start,
+                                             int                 afternoon_end,
+                                             GError            **error);
+gboolean      os_store_declare_day          (OsStore            *self,
+                                             const GDate        *date,
+                                             OsCalendarEntryKind kind,
+                                             const char         *label,
+                                             GError            **error);
+gboolean      os_store_undeclare_day        (OsStore            *self,
+                                             const GDate        *date,
+                                             GError            **error);
+/* The instant up to which a due moment counts as near due at @now. */
+gint64        os_store_near_due_at          (OsStore            *self,
+                                             gint64              now);
+
+/* Procedure catalogue, as a list model of OsProcedure in catalogue order. */
+GListModel   *os_store_get_procedures       (OsStore            *self);
+OsProcedure  *os_store_find_procedure       (OsStore            *self,
+                                             const char         *id);
+gboolean      os_store_add_procedure        (OsStore            *self,
+                                             OsProcedure        *procedure,
+                                             const char         *result,
+                                             GError            **error);
+
+/* Records */
+gboolean      os_store_receive              (OsStore            *self,
+                                             OsRecord           *record,
+                                             gint64              now,
+                                             GError            **error);
+OsRecord     *os_store_load_record          (OsStore            *self,
+                                             gint64              local_id,
+                                             GError            **error);
+OsRecord     *os_store_find_record_by_code  (OsStore            *self,
+                                             const char         *code,
+                                             GError            **error);
+GPtrArray    *os_store_list_events          (OsStore            *self,
+                                             gint64              local_id,
+                                             GError            **error);
+gint64        os_store_count_records        (OsStore            *self);
+gint64        os_store_count_outbox         (OsStore            *self);
+/* Inserts records that already carry their code, status and instants (demo data, the
+ * benchmark generator) in one transaction, keeping the code counters ahead of them. */
+gboolean      os_store_insert_prepared      (OsStore            *self,
+                                             GPtrArray          *records,
+                                             gboolean            demo,
+                                             GError            **error);
+
+G_END_DECLS

@@ -1,0 +1,21 @@
+/* os-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "os-store.h"
+
+G_BEGIN_DECLS
+
+#define OS_TYPE_APPLICATION (os_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (OsApplication, os_application, OS, APPLICATION, AdwApplication)
+
+OsApplication *os_application_new          (void);
+OsStore       *os_application_get_store    (OsApplication *self);
+GSettings     *os_application_get_settings (OsApplication *self);
+
+G_END_DECLS

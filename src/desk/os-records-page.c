@@ -1,0 +1,371 @@
+/* os-records-page.c: every local record, searchable, filtered, newest first.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "os-datetime.h"
+#include "os-record-code.h"
+#include "os-record-list.h"
+#include "os-records-page.h"
+#include "os-window.h"
+
+struct _OsRecordsPage
+{
+  GtkWidget           parent_instance;
+
+  GtkWidget          *box;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_dropdown;
+  GtkDropDown        *due_dropdown;
+  GtkEntry           *from_entry;
+  GtkEntry           *to_entry;
+  GtkColumnView      *column_view;
+  GtkLabel           *count_label;
+
+  OsStore            *store;
+  OsRecordList       *list;
+  GtkSingleSelection *selection;
+};
+
+G_DEFINE_FINAL_TYPE (OsRecordsPage, os_records_page, GTK_TYPE_WIDGET)
+
+enum {
+  OPEN_RECORD,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+typedef enum {
+  COLUMN_CODE,
+  COLUMN_APPLICANT,
+  COLUMN_PROCEDURE,
+  COLUMN_RECEIVED,
+  COLUMN_DUE,
+  COLUMN_STATUS,
+  COLUMN_DUE_STATE,
+} Column;
+
+static const OsDueState due_filters[] = {
+  OS_DUE_STATE_NONE, OS_DUE_STATE_IN_TIME, OS_DUE_STATE_NEAR_DUE, OS_DUE_STATE_OVERDUE,
+  OS_DUE_STATE_PAUSED, OS_DUE_STATE_ON_TIME, OS_DUE_STATE_LATE,
+};
+
+static const char *
+due_state_css_class (OsDueState state)
+{
+  switch (state)
+    {
+    case OS_DUE_STATE_IN_TIME:
+    case OS_DUE_STATE_EARLY:
+    case OS_DUE_STATE_ON_TIME:
+      return "due-ok";
+    case OS_DUE_STATE_NEAR_DUE:
+    case OS_DUE_STATE_PAUSED:
+      return "due-near";
+    case OS_DUE_STATE_OVERDUE:
+    case OS_DUE_STATE_LATE:
+      return "due-late";
+    case OS_DUE_STATE_NONE:
+    default:
+      return NULL;
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  OsRecordsPage *self = g_object_get_data (G_OBJECT (factory), "page");
+  Column column = GPOINTER_TO_INT (user_data);
+  OsRecord *record = gtk_list_item_get_item (item);
+  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
+  g_autofree char *owned = NULL;
+  const char *text = NULL;
+  const char *css_classes[] = { "due-ok", "due-near", "due-late" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (css_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (label), css_classes[i]);
+
+  if (record == NULL)
+    {
+      gtk_label_set_label (label, "");
+      return;
+    }
+
+  switch (column)
+    {
+    case COLUMN_CODE:
+      text = os_record_get_code (record);
+      break;
+    case COLUMN_APPLICANT:
+      text = os_record_get_applicant_name (record);
+      break;
+    case COLUMN_PROCEDURE:
+      text = os_record_get_procedure_name (record);
+      break;
+    case COLUMN_RECEIVED:
+      text = owned = os_datetime_format (os_record_get_received_at (record), TRUE);
+      break;
+    case COLUMN_DUE:
+      text = owned = os_datetime_format (os_record_get_due_at (record), TRUE);
+      break;
+    case COLUMN_STATUS:
+      text = os_status_to_string (os_record_get_status (record));
+      break;
+    case COLUMN_DUE_STATE:
+      {
+        OsDueState state = os_record_compute_due_state (record, os_record_list_get_now (self->list),
+                                                        os_record_list_get_near_due_at (self->list));
+        const char *css = due_state_css_class (state);
+
+        text = os_due_state_to_string (state);
+        if (css != NULL)
+          gtk_widget_add_css_class (GTK_WIDGET (label), css);
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+
+  gtk_label_set_label (label, text ? text : "");
+}
+
+static void
+add_column (OsRecordsPage *self,
+            const char    *title,
+            Column         column,
+            int            fixed_width,
+            gboolean       expand)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) view_column = NULL;
+
+  g_object_set_data (G_OBJECT (factory), "page", self);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  gtk_column_view_column_set_expand (view_column, expand);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (view_column, fixed_width);
+  gtk_column_view_append_column (self->column_view, view_column);
+}
+
+static gboolean
+read_date (GtkEntry *entry,
+           GDate    *date,
+           gboolean *valid)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  if (*text == '\0')
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+      return FALSE;
+    }
+  if (!os_date_parse (text, date))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      *valid = FALSE;
+      return FALSE;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  return TRUE;
+}
+
+static void
+update_count (OsRecordsPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->list));
+  g_autofree char *text = NULL;
+
+  if (os_record_list_is_truncated (self->list))
+    text = g_strdup_printf (_("Hiển thị %u hồ sơ mới nhất khớp với tìm kiếm; hãy gõ thêm để thu hẹp."), n);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u hồ sơ", "%u hồ sơ", n), n);
+  gtk_label_set_label (self->count_label, text);
+}
+
+static void
+on_query_changed (OsRecordsPage *self)
+{
+  GDate from, to;
+  gboolean valid = TRUE;
+  gboolean has_from, has_to;
+  guint status, due;
+
+  if (self->list == NULL)
+    return;
+
+  has_from = read_date (self->from_entry, &from, &valid);
+  has_to = read_date (self->to_entry, &to, &valid);
+  if (!valid)
+    {
+      gtk_label_set_label (self->count_label,
+                           _("Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/2026."));
+      return;
+    }
+  if (has_to)
+    g_date_add_days (&to, 1);
+
+  status = gtk_drop_down_get_selected (self->status_dropdown);
+  due = gtk_drop_down_get_selected (self->due_dropdown);
+  os_record_list_set_query (self->list,
+                            gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                            status == GTK_INVALID_LIST_POSITION ? 0 : status,
+                            due < G_N_ELEMENTS (due_filters) ? due_filters[due] : OS_DUE_STATE_NONE,
+                            has_from ? os_date_start_instant (&from) : 0,
+                            has_to ? os_date_start_instant (&to) : 0);
+  update_count (self);
+}
+
+static void
+open_position (OsRecordsPage *self,
+               guint          position)
+{
+  g_autoptr(OsRecord) record = g_list_model_get_item (G_LIST_MODEL (self->list), position);
+
+  if (record != NULL)
+    g_signal_emit (self, signals[OPEN_RECORD], 0, os_record_get_local_id (record));
+}
+
+static void
+on_row_activate (OsRecordsPage *self,
+                 guint          position)
+{
+  open_position (self, position);
+}
+
+/* Enter in the search: a whole record code (a reader scanning a receipt) opens that
+ * record; a search with one result opens it. */
+static void
+on_search_activate (OsRecordsPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autoptr(GError) error = NULL;
+
+  if (os_record_code_looks_like (text))
+    {
+      g_autoptr(OsRecord) record = os_store_find_record_by_code (self->store, text, &error);
+      GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+      if (record != NULL)
+        g_signal_emit (self, signals[OPEN_RECORD], 0, os_record_get_local_id (record));
+      else if (OS_IS_WINDOW (root))
+        os_window_show_toast (OS_WINDOW (root), error->message);
+      return;
+    }
+
+  on_query_changed (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
+    open_position (self, 0);
+}
+
+void
+os_records_page_reload (OsRecordsPage *self)
+{
+  g_return_if_fail (OS_IS_RECORDS_PAGE (self));
+
+  if (self->list != NULL)
+    {
+      os_record_list_reload (self->list);
+      update_count (self);
+    }
+}
+
+void
+os_records_page_focus_search (OsRecordsPage *self)
+{
+  g_return_if_fail (OS_IS_RECORDS_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+void
+os_records_page_set_store (OsRecordsPage *self,
+                           OsStore       *store)
+{
+  g_return_if_fail (OS_IS_RECORDS_PAGE (self));
+  g_return_if_fail (OS_IS_STORE (store));
+
+  g_set_object (&self->store, store);
+  g_clear_object (&self->list);
+  self->list = os_record_list_new (store);
+  g_clear_object (&self->selection);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  update_count (self);
+}
+
+static void
+os_records_page_dispose (GObject *object)
+{
+  OsRecordsPage *self = (OsRecordsPage *) object;
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_RECORDS_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->list);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (os_records_page_parent_class)->dispose (object);
+}
+
+static void
+os_records_page_class_init (OsRecordsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = os_records_page_dispose;
+
+  signals[OPEN_RECORD] =
+    g_signal_new ("open-record", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/vn/onestop/Desk/os-records-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, box);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, status_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, due_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, from_entry);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordsPage, count_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_query_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_activate);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+os_records_page_init (OsRecordsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  add_column (self, _("Mã hồ sơ"), COLUMN_CODE, 230, FALSE);
+  add_column (self, _("Người nộp"), COLUMN_APPLICANT, 190, FALSE);
+  add_column (self, _("Thủ tục"), COLUMN_PROCEDURE, -1, TRUE);
+  add_column (self, _("Ngày nhận"), COLUMN_RECEIVED, 130, FALSE);
+  add_column (self, _("Hẹn trả"), COLUMN_DUE, 130, FALSE);
+  add_column (self, _("Trạng thái"), COLUMN_STATUS, 170, FALSE);
+  add_column (self, _("Tình trạng hạn"), COLUMN_DUE_STATE, 120, FALSE);
+}
