@@ -119,7 +119,14 @@ os_citizen_card_parse (const char  *line,
       return NULL;
     }
 
-  copy = g_strdup (line);
+  /* Readers and input methods may send decomposed text (NFD): compose it, so that names
+   * validate letter by letter and are stored the way everything else is. */
+  copy = g_utf8_normalize (line, -1, G_NORMALIZE_NFC);
+  if (copy == NULL)
+    {
+      fail (error, _("Mã QR không đọc được: dữ liệu không phải văn bản hợp lệ."));
+      return NULL;
+    }
   g_strstrip (copy);
   fields = g_strsplit (copy, "|", -1);
   n = g_strv_length (fields);

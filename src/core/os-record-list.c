@@ -30,6 +30,7 @@ struct _OsRecordList
   gint64       near_due_at;
 
   guint        n_items;
+  guint64      rows_loaded;
   gboolean     truncated;
   GPtrArray   *found;      /* search mode: every item */
   GHashTable  *pages;      /* paged mode: page number → GPtrArray of OsRecord */
@@ -187,13 +188,15 @@ prepare_query (OsRecordList *self,
 }
 
 static GPtrArray *
-read_rows (sqlite3_stmt *stmt)
+read_rows (OsRecordList *self,
+           sqlite3_stmt *stmt)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (rows, os_store_record_from_stmt (stmt));
   sqlite3_finalize (stmt);
+  self->rows_loaded += rows->len;
   return rows;
 }
 
@@ -210,7 +213,7 @@ load_page (OsRecordList *self,
   stmt = prepare_query (self, sql->str);
   if (stmt == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  return read_rows (stmt);
+  return read_rows (self, stmt);
 }
 
 static guint
@@ -244,7 +247,7 @@ search (OsRecordList *self)
   stmt = prepare_query (self, sql->str);
   if (stmt == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  rows = read_rows (stmt);
+  rows = read_rows (self, stmt);
 
   self->truncated = rows->len > OS_RECORD_LIST_SEARCH_LIMIT;
   if (self->truncated)
@@ -348,6 +351,13 @@ os_record_list_is_truncated (OsRecordList *self)
 {
   g_return_val_if_fail (OS_IS_RECORD_LIST (self), FALSE);
   return self->truncated;
+}
+
+guint64
+os_record_list_get_rows_loaded (OsRecordList *self)
+{
+  g_return_val_if_fail (OS_IS_RECORD_LIST (self), 0);
+  return self->rows_loaded;
 }
 
 gint64

@@ -31,6 +31,9 @@ void          os_record_list_set_query     (OsRecordList *self,
 void          os_record_list_reload        (OsRecordList *self);
 /* TRUE when a search found more than OS_RECORD_LIST_SEARCH_LIMIT records. */
 gboolean      os_record_list_is_truncated  (OsRecordList *self);
+/* How many rows were read from the database since the list was made (to show that
+ * scrolling reads pages, never the whole table). */
+guint64       os_record_list_get_rows_loaded (OsRecordList *self);
 /* The instants the due states of the current items were computed against. */
 gint64        os_record_list_get_now       (OsRecordList *self);
 gint64        os_record_list_get_near_due_at (OsRecordList *self);

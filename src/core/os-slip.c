@@ -194,7 +194,7 @@ layout_width (PangoLayout *layout)
   return pango_units_to_double (width);
 }
 
-/* Width of the inked part of the last line, for rules drawn under a line of text. */
+/* Width of the last line of @layout, for a rule drawn under it. */
 static double
 last_line_width (PangoLayout *layout)
 {

@@ -56,13 +56,24 @@ os_text_fold (const char *text)
           continue;
         }
 
-      if (pending_space)
-        {
-          g_string_append_c (out, ' ');
-          pending_space = FALSE;
-        }
+      {
+        gsize before_space = out->len;
+        gsize before_char;
 
-      append_folded (out, c);
+        if (pending_space)
+          g_string_append_c (out, ' ');
+        before_char = out->len;
+        append_folded (out, c);
+
+        /* A mark with no letter to sit on (after a space, or first) folds to nothing:
+         * it must not leave a space behind, nor break the run of spaces. */
+        if (out->len == before_char)
+          {
+            g_string_truncate (out, before_space);
+            continue;
+          }
+        pending_space = FALSE;
+      }
     }
 
   return g_string_free (out, FALSE);

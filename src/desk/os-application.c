@@ -21,6 +21,7 @@ struct _OsApplication
 
   OsStore        *store;
   GSettings      *settings;
+  gint64          start_time;
 };
 
 G_DEFINE_FINAL_TYPE (OsApplication, os_application, ADW_TYPE_APPLICATION)
@@ -40,6 +41,13 @@ os_application_get_store (OsApplication *self)
 {
   g_return_val_if_fail (OS_IS_APPLICATION (self), NULL);
   return self->store;
+}
+
+gint64
+os_application_get_start_time (OsApplication *self)
+{
+  g_return_val_if_fail (OS_IS_APPLICATION (self), 0);
+  return self->start_time;
 }
 
 GSettings *
@@ -221,6 +229,8 @@ static const GActionEntry app_actions[] = {
 static void
 os_application_init (OsApplication *self)
 {
+  self->start_time = g_get_monotonic_time ();
+
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "app.preferences", { "<Control>comma", NULL } },

@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (OsApplication, os_application, OS, APPLICATION, AdwApplica
 OsApplication *os_application_new          (void);
 OsStore       *os_application_get_store    (OsApplication *self);
 GSettings     *os_application_get_settings (OsApplication *self);
+/* Monotonic time at which the application object was created. */
+gint64         os_application_get_start_time (OsApplication *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "os-admin-unit.h"
 #include "os-cccd.h"
 #include "os-datetime.h"
 #include "os-reception-page.h"
@@ -29,6 +30,8 @@ struct _OsReceptionPage
   AdwEntryRow        *phone_row;
   AdwEntryRow        *email_row;
   AdwEntryRow        *address_row;
+  GtkDropDown        *province_dropdown;
+  GtkDropDown        *commune_dropdown;
   GtkListBox         *documents_list;
   GtkWidget          *documents_group;
   GtkSpinButton      *sets_spin;
@@ -45,6 +48,8 @@ struct _OsReceptionPage
   GtkStringList      *documents;
   OsProcedure        *procedure;
   char               *folded_query;
+  char               *address_suffix;  /* ", <commune>, <province>" added by the pickers */
+  guint               default_province;
 };
 
 G_DEFINE_FINAL_TYPE (OsReceptionPage, os_reception_page, GTK_TYPE_WIDGET)
@@ -335,6 +340,104 @@ on_applicant_row_activated (AdwEntryRow     *row,
   gtk_widget_grab_focus (GTK_WIDGET (self->phone_row));
 }
 
+/* Address pickers --------------------------------------------------------------- */
+
+static void
+setup_unit_item (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_unit_item (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  OsAdminUnit *unit = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), os_admin_unit_get_name (unit));
+}
+
+/* Shows units by their full name and finds them by the name an officer types
+ * ("Cầu Giấy" for "Phường Cầu Giấy"). */
+static void
+setup_unit_dropdown (GtkDropDown *dropdown)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_unit_item), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_unit_item), NULL);
+  gtk_drop_down_set_factory (dropdown, factory);
+  gtk_drop_down_set_expression (dropdown,
+                                gtk_property_expression_new (OS_TYPE_ADMIN_UNIT, NULL, "short-name"));
+}
+
+static void
+on_commune_selected (OsReceptionPage *self)
+{
+  OsAdminUnit *province = gtk_drop_down_get_selected_item (self->province_dropdown);
+  OsAdminUnit *commune = gtk_drop_down_get_selected_item (self->commune_dropdown);
+  g_autofree char *base = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row)));
+
+  if (province == NULL || commune == NULL)
+    return;
+
+  /* Replace what the pickers added before; keep what the officer typed. */
+  if (self->address_suffix != NULL && g_str_has_suffix (base, self->address_suffix))
+    base[strlen (base) - strlen (self->address_suffix)] = '\0';
+  g_strstrip (base);
+
+  g_free (self->address_suffix);
+  self->address_suffix = g_strdup_printf ("%s%s, %s", *base ? ", " : "",
+                                          os_admin_unit_get_name (commune),
+                                          os_admin_unit_get_name (province));
+  {
+    g_autofree char *address = g_strconcat (base, self->address_suffix, NULL);
+    gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
+  }
+}
+
+static void
+on_province_selected (OsReceptionPage *self)
+{
+  OsAdminUnit *province = gtk_drop_down_get_selected_item (self->province_dropdown);
+  g_autoptr(GListModel) communes = NULL;
+
+  if (province == NULL)
+    return;
+  communes = os_admin_unit_list_communes (os_admin_unit_get_code (province));
+  g_signal_handlers_block_by_func (self->commune_dropdown, on_commune_selected, self);
+  gtk_drop_down_set_model (self->commune_dropdown, communes);
+  gtk_drop_down_set_selected (self->commune_dropdown, GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (self->commune_dropdown, on_commune_selected, self);
+}
+
+/* The agency's own province comes first: most applicants live there. */
+static guint
+find_agency_province (OsStore *store)
+{
+  g_autoptr(OsAgency) agency = os_store_dup_agency (store);
+  g_autoptr(GListModel) provinces = os_admin_unit_list_provinces ();
+  const char *name = agency->name;
+  OsAdminUnit *province;
+
+  if (g_str_has_prefix (name, "UBND "))
+    name += strlen ("UBND ");
+  province = os_admin_unit_find_province_of (name);
+  for (guint i = 0; province && i < g_list_model_get_n_items (provinces); i++)
+    {
+      g_autoptr(OsAdminUnit) unit = g_list_model_get_item (provinces, i);
+      if (unit == province)
+        return i;
+    }
+  return 0;
+}
+
 /* Saving ----------------------------------------------------------------------- */
 
 static const char *
@@ -609,6 +712,12 @@ os_reception_page_clear (OsReceptionPage *self)
       gtk_editable_set_text (GTK_EDITABLE (rows[i]), "");
       gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
     }
+  g_clear_pointer (&self->address_suffix, g_free);
+  if (gtk_drop_down_get_model (self->province_dropdown) != NULL)
+    {
+      gtk_drop_down_set_selected (self->province_dropdown, self->default_province);
+      on_province_selected (self);
+    }
   gtk_spin_button_set_value (self->sets_spin, 1);
   adw_combo_row_set_selected (self->channel_row, 0);
   adw_combo_row_set_selected (self->delivery_row, 0);
@@ -637,6 +746,12 @@ os_reception_page_set_store (OsReceptionPage *self,
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_list_view_set_model (self->procedure_list, GTK_SELECTION_MODEL (self->selection));
+
+  self->default_province = find_agency_province (store);
+  {
+    g_autoptr(GListModel) provinces = os_admin_unit_list_provinces ();
+    gtk_drop_down_set_model (self->province_dropdown, provinces);
+  }
   os_reception_page_clear (self);
 }
 
@@ -654,6 +769,7 @@ os_reception_page_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->folded_query, g_free);
+  g_clear_pointer (&self->address_suffix, g_free);
 
   G_OBJECT_CLASS (os_reception_page_parent_class)->dispose (object);
 }
@@ -683,6 +799,8 @@ os_reception_page_class_init (OsReceptionPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, phone_row);
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, address_row);
+  gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, province_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, commune_dropdown);
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, documents_list);
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, documents_group);
   gtk_widget_class_bind_template_child (widget_class, OsReceptionPage, sets_spin);
@@ -722,6 +840,11 @@ os_reception_page_init (OsReceptionPage *self)
   g_signal_connect (factory, "setup", G_CALLBACK (setup_procedure_item), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_procedure_item), self);
   gtk_list_view_set_factory (self->procedure_list, factory);
+
+  setup_unit_dropdown (self->province_dropdown);
+  setup_unit_dropdown (self->commune_dropdown);
+  g_signal_connect_swapped (self->province_dropdown, "notify::selected", G_CALLBACK (on_province_selected), self);
+  g_signal_connect_swapped (self->commune_dropdown, "notify::selected", G_CALLBACK (on_commune_selected), self);
 
   applicant_rows[0] = self->name_row;
   applicant_rows[1] = self->id_row;

@@ -138,6 +138,36 @@ on_visible_child_changed (OsWindow *self)
     os_records_page_reload (self->records_page);
 }
 
+/* ONESTOP_BENCH_STARTUP=1: after the first frame, print how long start-up took and the
+ * resident memory, then quit. Used by tests/bench/bench-startup. */
+static void
+on_first_frame (GdkFrameClock *clock,
+                OsWindow      *self)
+{
+  g_autofree char *status = NULL;
+  const char *rss;
+  gint64 started = os_application_get_start_time (OS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame, self);
+
+  if (g_file_get_contents ("/proc/self/status", &status, NULL, NULL) &&
+      (rss = strstr (status, "VmRSS:")) != NULL)
+    rss += strlen ("VmRSS:");
+  else
+    rss = " ?\n";
+  g_print ("startup-ms: %.1f\nrss-kb:%.*s\n", (g_get_monotonic_time () - started) / 1000.0,
+           (int) strcspn (rss, "\n"), rss);
+  g_application_quit (G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+}
+
+static void
+on_map (OsWindow *self)
+{
+  if (g_getenv ("ONESTOP_BENCH_STARTUP") != NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                             G_CALLBACK (on_first_frame), self, 0);
+}
+
 static void
 os_window_dispose (GObject *object)
 {
@@ -188,6 +218,7 @@ static void
 os_window_init (OsWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 }
 
 OsWindow *

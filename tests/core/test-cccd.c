@@ -369,7 +369,10 @@ test_fuzz (void)
                 line->str[pos] = (char) g_rand_int_range (rand, 1, 256);
               break;
             case 1: /* delete a run */
-              g_string_erase (line, pos, MIN (line->len - pos, (gsize) g_rand_int_range (rand, 1, 6)));
+              {
+                gsize run = g_rand_int_range (rand, 1, 6);
+                g_string_erase (line, pos, MIN (line->len - pos, run));
+              }
               break;
             case 2: /* insert a snippet */
               g_string_insert (line, pos, snippets[g_rand_int_range (rand, 0, G_N_ELEMENTS (snippets))]);

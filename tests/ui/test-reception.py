@@ -1,0 +1,672 @@
+#!/usr/bin/python3
+# test-reception.py: one applicant across the counter, driven through AT-SPI the way
+# an officer works: pick a procedure, scan the ID card, type the rest, tick the papers,
+# save, export the slip to PDF, find the record again.  Checks the window, the PDF
+# (text and QR code) and the SQLite database.
+#
+# Run by run-ui-test.sh inside its own X server and session bus; prints TAP.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import traceback
+
+import gi
+
+gi.require_version('Atspi', '2.0')
+from gi.repository import Atspi  # noqa: E402
+
+BUILD_DIR = os.environ['BUILD_DIR']
+WORK_DIR = os.environ['UI_TEST_WORK_DIR']      # private to this run
+LOG_DIR = os.environ.get('UI_TEST_LOG_DIR', WORK_DIR)
+APP = os.path.join(BUILD_DIR, 'src', 'desk', 'onestop-desk')
+DATABASE = os.path.join(WORK_DIR, 'desk.sqlite3')
+EXPORT_DIR = os.path.join(WORK_DIR, 'xuat')
+
+TIMEOUT = 20.0          # seconds to wait for anything the UI should do
+
+PROCEDURE = 'Đăng ký khai sinh'
+CARD_ID = '001190012345'
+CARD_NAME = 'Nguyễn Thị Hồng Nhung'
+CARD_BIRTH = '01/02/1990'
+CARD_ADDRESS = 'Số 12 ngõ 34 phố Trần Duy Hưng, Phường Trung Hòa, Hà Nội'
+CARD_LINE = '%s|123456789|%s|01021990|Nữ|%s|15082021' % (CARD_ID, CARD_NAME, CARD_ADDRESS)
+# Eleven digits: the reader dropped one.
+BAD_CARD_LINE = '00119001234|123456789|Trần Văn Bình|01021990|Nam|Số 1 phố Huế, Hà Nội|15082021'
+PHONE = '0912345678'
+ADDRESS = 'Số 5 ngõ 7 phố Nguyễn Khang, Phường Yên Hòa, Hà Nội'
+SLIP_TITLE = 'GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ'
+CODE_RE = re.compile(r'^\S+-\d{6}-\d{4,5}$')
+
+KEY_RETURN = 0xff0d
+KEY_ESCAPE = 0xff1b
+
+PLAN = [
+    'the main window appears',
+    'Enter in the procedure search chooses the first match',
+    'a citizen ID QR line fills name, ID and birth date',
+    'a malformed QR line leaves the form as it was',
+    'phone, address and two documents are entered',
+    'saving opens the slip window with the record code',
+    'the slip exports to PDF through the file dialog',
+    'the PDF holds the title, code, name, both copies and a QR code of the code',
+    'the record opens from the records page by its code',
+    'the database holds the record, its documents and one outbox entry',
+]
+
+
+class Failure(Exception):
+    pass
+
+
+app_process = None
+app_log = None
+
+
+# AT-SPI helpers ----------------------------------------------------------------------
+
+def wait_for(what, probe, timeout=TIMEOUT, interval=0.05):
+    """Polls probe() until it returns something true; returns that or fails."""
+    deadline = time.monotonic() + timeout
+    last_error = None
+    while True:
+        try:
+            value = probe()
+            if value:
+                return value
+        except Failure:
+            raise
+        except Exception as e:  # the tree changes under our feet; try again
+            last_error = e
+        if app_process is not None and app_process.poll() is not None:
+            raise Failure('the application exited (status %s) while waiting for %s'
+                          % (app_process.returncode, what))
+        if time.monotonic() > deadline:
+            extra = ' (last error: %s)' % last_error if last_error else ''
+            raise Failure('timed out after %.0f s waiting for %s%s' % (timeout, what, extra))
+        time.sleep(interval)
+
+
+def name_of(acc):
+    try:
+        return acc.get_name() or ''
+    except Exception:
+        return ''
+
+
+def role_of(acc):
+    try:
+        return acc.get_role()
+    except Exception:
+        return None
+
+
+def children(acc):
+    try:
+        n = acc.get_child_count()
+    except Exception:
+        return []
+    result = []
+    for i in range(n):
+        try:
+            child = acc.get_child_at_index(i)
+        except Exception:
+            child = None
+        if child is not None:
+            result.append(child)
+    return result
+
+
+def find_all(root, predicate, showing_only=True):
+    found = []
+    stack = [root]
+    while stack:
+        acc = stack.pop()
+        if acc is not root and predicate(acc):
+            found.append(acc)
+        if showing_only and acc is not root and not has_state(acc, Atspi.StateType.SHOWING):
+            continue
+        stack.extend(reversed(children(acc)))
+    return found
+
+
+def find(root, role=None, name=None, showing_only=True):
+    """First descendant with that role and accessible name (None: any)."""
+    def predicate(acc):
+        return ((role is None or role_of(acc) == role) and
+                (name is None or name_of(acc) == name))
+    found = find_all(root, predicate, showing_only)
+    return found[0] if found else None
+
+
+def has_state(acc, state):
+    try:
+        return acc.get_state_set().contains(state)
+    except Exception:
+        return False
+
+
+def text_of(acc):
+    # GTK 4.8: get_text (0, -1) returns "", ask for the real length.
+    return Atspi.Text.get_text(acc, 0, Atspi.Text.get_character_count(acc))
+
+
+def set_text(acc, text):
+    if not Atspi.EditableText.set_text_contents(acc, text):
+        raise Failure('could not set the text of %r' % name_of(acc))
+
+
+def click(acc):
+    """A real pointer click in the middle of the widget (grab_focus is not implemented)."""
+    ext = Atspi.Component.get_extents(acc, Atspi.CoordType.SCREEN)
+    if ext.width <= 0 or ext.height <= 0:
+        raise Failure('%r has no size on screen' % name_of(acc))
+    Atspi.generate_mouse_event(ext.x + ext.width // 2, ext.y + ext.height // 2, 'b1c')
+
+
+def focus(acc):
+    if not has_state(acc, Atspi.StateType.FOCUSED):
+        click(acc)
+    wait_for('focus on %r' % name_of(acc), lambda: has_state(acc, Atspi.StateType.FOCUSED))
+
+
+def type_string(text):
+    Atspi.generate_keyboard_event(0, text, Atspi.KeySynthType.STRING)
+
+
+def press_key(keysym):
+    Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
+
+
+def press_combo(modifiers, keysym):
+    Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
+    try:
+        press_key(keysym)
+    finally:
+        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
+
+
+def activate(acc):
+    """Clicks a button through its action.  GTK 4.8 fires it ~250 ms later and drops a
+    second activation in that window: callers poll for the result, never click twice."""
+    if not Atspi.Action.do_action(acc, 0):
+        raise Failure('could not activate %r' % name_of(acc))
+
+
+def type_into(acc, text):
+    """Types text into an editable widget with the keyboard, as a person or a
+    keyboard-wedge barcode reader does, and waits until the widget shows it."""
+    focus(acc)
+    before = text_of(acc)
+    type_string(text)
+    try:
+        wait_for('%r to show the typed text' % name_of(acc),
+                 lambda: text_of(acc) == before + text, timeout=5)
+    except Failure:
+        # Some keyboard layouts cannot produce every character through XTest;
+        # fall back on the accessible text interface, which is what a reader's
+        # input method delivers in the end.
+        set_text(acc, before + text)
+        wait_for('%r to hold the text' % name_of(acc), lambda: text_of(acc) == before + text)
+
+
+# The application ----------------------------------------------------------------------
+
+def application():
+    desktop = Atspi.get_desktop(0)
+    for app in children(desktop):
+        if name_of(app) in ('onestop-desk', 'vn.onestop.Desk'):
+            return app
+    return None
+
+
+def frames():
+    app = application()
+    return [f for f in children(app) if role_of(f) in (Atspi.Role.FRAME, Atspi.Role.DIALOG,
+                                                      Atspi.Role.WINDOW)] if app else []
+
+
+def frame_named(name):
+    for f in frames():
+        if name_of(f) == name and has_state(f, Atspi.StateType.SHOWING):
+            return f
+    return None
+
+
+def main_window():
+    for f in frames():
+        if find(f, Atspi.Role.ENTRY, 'Tìm thủ tục', showing_only=False) is not None:
+            return f
+    return None
+
+
+def labels_in(root):
+    return [text_of(a) for a in find_all(root, lambda a: role_of(a) == Atspi.Role.LABEL)]
+
+
+def start_app():
+    global app_process, app_log
+    env = dict(os.environ)
+    env['ONESTOP_DATABASE'] = DATABASE
+    env['ONESTOP_NO_DEMO'] = '1'
+    env.pop('GTK_USE_PORTAL', None)
+    app_log = open(os.path.join(WORK_DIR, 'onestop-desk.log'), 'w')
+    app_process = subprocess.Popen([APP], stdin=subprocess.DEVNULL, stdout=app_log,
+                                   stderr=subprocess.STDOUT, env=env)
+
+
+def stop_app():
+    global app_process
+    if app_process is None:
+        return
+    if app_process.poll() is None:
+        app_process.terminate()
+        try:
+            app_process.wait(10)
+        except subprocess.TimeoutExpired:
+            app_process.kill()
+            app_process.wait()
+    app_process = None
+
+
+def quit_app():
+    """Ctrl+Q, as the officer closes the desk; fails if the app does not go away."""
+    win = main_window()
+    if win is not None:
+        try:
+            Atspi.Component.grab_focus(win)
+        except Exception:
+            pass
+    press_combo(Atspi.ModifierType.CONTROL, ord('q'))
+    try:
+        app_process.wait(10)
+    except subprocess.TimeoutExpired:
+        raise Failure('the application did not quit on Ctrl+Q')
+    if app_process.returncode != 0:
+        raise Failure('the application exited with status %d' % app_process.returncode)
+
+
+# Diagnostics -------------------------------------------------------------------------
+
+def dump_tree(acc, out, depth=0):
+    try:
+        line = '%s%s %r' % ('  ' * depth, acc.get_role_name(), name_of(acc))
+        if role_of(acc) in (Atspi.Role.LABEL, Atspi.Role.TEXT, Atspi.Role.ENTRY):
+            line += ' text=%r' % text_of(acc)
+    except Exception as e:
+        line = '%s<%s>' % ('  ' * depth, e)
+    print(line, file=out)
+    if depth < 60:
+        for child in children(acc):
+            dump_tree(child, out, depth + 1)
+
+
+def save_diagnostics():
+    os.makedirs(LOG_DIR, exist_ok=True)
+    shot = os.path.join(LOG_DIR, 'ui-reception-failure.png')
+    subprocess.run(['import', '-window', 'root', shot], stdin=subprocess.DEVNULL,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    print('# screenshot: %s' % shot)
+    app = application()
+    if app is not None:
+        tree = os.path.join(LOG_DIR, 'ui-reception-failure-tree.txt')
+        with open(tree, 'w') as out:
+            dump_tree(app, out)
+        print('# accessibility tree: %s' % tree)
+    if app_log is not None:
+        app_log.flush()
+        print('# application log: %s' % app_log.name)
+
+
+# The steps ---------------------------------------------------------------------------
+
+state = {}
+
+
+def step_start():
+    start_app()
+    win = wait_for('the main window', main_window, timeout=60)
+    wait_for('the procedure catalogue', lambda: find(win, Atspi.Role.LIST, 'Danh mục thủ tục'))
+    state['win'] = win
+
+
+def procedure_row_title(win):
+    """The title of the row under the catalogue that shows the chosen procedure."""
+    page = find(win, None, 'OsReceptionPage')
+    for item in find_all(page or win, lambda a: role_of(a) == Atspi.Role.LIST_ITEM):
+        if name_of(item) in ('Thời hạn giải quyết',):
+            break
+    # The chosen-procedure row is the list item right before "Thời hạn giải quyết".
+    items = find_all(page or win, lambda a: role_of(a) == Atspi.Role.LIST_ITEM and
+                     a.get_parent() is not None and
+                     role_of(a.get_parent()) == Atspi.Role.LIST and
+                     name_of(a.get_parent()) == 'GtkListBox')
+    for i, item in enumerate(items):
+        if name_of(item) == 'Thời hạn giải quyết' and i > 0:
+            return name_of(items[i - 1])
+    return None
+
+
+def step_choose_procedure():
+    win = state['win']
+    search = find(win, Atspi.Role.ENTRY, 'Tìm thủ tục')
+    if search is None:
+        raise Failure('no entry named "Tìm thủ tục"')
+    plist = find(win, Atspi.Role.LIST, 'Danh mục thủ tục')
+    before = len(children(plist))
+    type_into(search, 'khai sinh')
+
+    def filtered():
+        names = [name_of(c) for item in children(plist) for c in children(item)]
+        return names if names and all('khai sinh' in n.lower() for n in names) else None
+    names = wait_for('the catalogue to filter on "khai sinh"', filtered)
+    if len(names) >= before:
+        raise Failure('the catalogue did not shrink when filtered (%d of %d)' % (len(names), before))
+    if names[0] != PROCEDURE:
+        raise Failure('first match is %r, expected %r' % (names[0], PROCEDURE))
+    press_key(KEY_RETURN)
+    wait_for('the chosen procedure to show %r' % PROCEDURE,
+             lambda: procedure_row_title(win) == PROCEDURE)
+    name_row = find(win, Atspi.Role.TEXT, 'Họ và tên')
+    wait_for('focus to move to the name row', lambda: has_state(name_row, Atspi.StateType.FOCUSED))
+
+
+def applicant_rows(win):
+    names = ['Họ và tên', 'Số định danh cá nhân (CCCD)', 'Ngày sinh (dd/mm/yyyy)',
+             'Số điện thoại', 'Thư điện tử', 'Địa chỉ']
+    rows = {}
+    for n in names:
+        row = find(win, Atspi.Role.TEXT, n)
+        if row is None:
+            raise Failure('no entry row named %r' % n)
+        rows[n] = row
+    return rows
+
+
+def form_values(rows):
+    return {n: text_of(r) for n, r in rows.items()}
+
+
+def step_scan_card():
+    win = state['win']
+    rows = applicant_rows(win)
+    name_row = rows['Họ và tên']
+    type_into(name_row, CARD_LINE)
+    press_key(KEY_RETURN)
+    expected = {'Họ và tên': CARD_NAME, 'Số định danh cá nhân (CCCD)': CARD_ID,
+                'Ngày sinh (dd/mm/yyyy)': CARD_BIRTH, 'Địa chỉ': CARD_ADDRESS}
+    wait_for('the card to fill the form',
+             lambda: all(text_of(rows[n]) == v for n, v in expected.items()))
+    values = form_values(rows)
+    for n, v in expected.items():
+        if values[n] != v:
+            raise Failure('%s is %r, expected %r' % (n, values[n], v))
+    state['rows'] = rows
+
+
+def toast_shown(win, prefix):
+    return any(t.startswith(prefix) for t in labels_in(win))
+
+
+def step_bad_card():
+    win = state['win']
+    rows = state['rows']
+    phone = rows['Số điện thoại']
+    before = form_values(rows)
+    if before['Số điện thoại'] != '':
+        raise Failure('the phone row is not empty before the test: %r' % before['Số điện thoại'])
+    type_into(phone, BAD_CARD_LINE)
+    press_key(KEY_RETURN)
+    wait_for('the phone row to go back to empty', lambda: text_of(phone) == '')
+    wait_for('a toast about the 12-digit ID',
+             lambda: toast_shown(win, 'Số định danh trên mã QR phải có đúng 12 chữ số'))
+    after = form_values(rows)
+    if after != before:
+        changed = {n: (before[n], after[n]) for n in before if before[n] != after[n]}
+        raise Failure('the malformed line changed the form: %r' % changed)
+
+
+def document_checks(win):
+    doc_list = find(win, Atspi.Role.LIST, 'Thành phần hồ sơ')
+    if doc_list is None:
+        raise Failure('no list named "Thành phần hồ sơ"')
+    return find_all(doc_list, lambda a: role_of(a) == Atspi.Role.CHECK_BOX, showing_only=False)
+
+
+def step_rest_of_form():
+    win = state['win']
+    rows = state['rows']
+    type_into(rows['Số điện thoại'], PHONE)
+    # The card filled the address; the applicant now lives elsewhere.
+    set_text(rows['Địa chỉ'], '')
+    wait_for('the address row to clear', lambda: text_of(rows['Địa chỉ']) == '')
+    type_into(rows['Địa chỉ'], ADDRESS)
+
+    checks = wait_for('the procedure\'s documents', lambda: document_checks(win))
+    if len(checks) < 2:
+        raise Failure('the procedure lists %d documents, need at least 2' % len(checks))
+    ticked = []
+    for check in checks[:2]:
+        doc = name_of(check)
+        if not doc:
+            raise Failure('a document check button has no accessible name')
+        activate(check)
+        wait_for('%r to be ticked' % doc, lambda: has_state(check, Atspi.StateType.CHECKED))
+        spin = find(win, Atspi.Role.SPIN_BUTTON, 'Bản chính: %s' % doc, showing_only=False)
+        if spin is None:
+            raise Failure('no spin button named %r' % ('Bản chính: %s' % doc))
+        wait_for('one original of %r' % doc, lambda: text_of(spin) == '1')
+        ticked.append(doc)
+    state['documents'] = ticked
+    values = form_values(rows)
+    if values['Số điện thoại'] != PHONE or values['Địa chỉ'] != ADDRESS:
+        raise Failure('the form holds %r' % values)
+
+
+def slip_window():
+    f = frame_named(SLIP_TITLE)
+    if f is not None:
+        return f
+    # Without a window title, find the slip by its header.
+    for f in frames():
+        if has_state(f, Atspi.StateType.SHOWING) and SLIP_TITLE in labels_in(f):
+            return f
+    return None
+
+
+def step_save():
+    win = state['win']
+    save = find(win, Atspi.Role.PUSH_BUTTON, None)
+    buttons = find_all(win, lambda a: role_of(a) == Atspi.Role.PUSH_BUTTON and
+                       'Tiếp nhận và in phiếu hẹn' in name_of(a))
+    if not buttons:
+        raise Failure('no button "Tiếp nhận và in phiếu hẹn"')
+    save = buttons[0]
+    activate(save)
+    slip = wait_for('the slip window', slip_window)
+    state['slip'] = slip
+    codes = wait_for('the record code in the slip window\'s title',
+                     lambda: [t for t in labels_in(slip) if CODE_RE.match(t)])
+    state['code'] = codes[0]
+    print('# record code: %s' % state['code'])
+    if name_of(slip) != SLIP_TITLE:
+        raise Failure('the slip window is named %r, expected %r' % (name_of(slip), SLIP_TITLE))
+
+
+def file_dialog():
+    for f in frames():
+        if f is state['slip'] or f is state['win'] or not has_state(f, Atspi.StateType.SHOWING):
+            continue
+        if find(f, Atspi.Role.TEXT, None) is not None or find(f, Atspi.Role.ENTRY, None) is not None:
+            if name_of(f) == 'Xuất phiếu ra PDF':
+                return f
+    return None
+
+
+def dialog_name_entry(dialog):
+    """The file name field of GTK's save dialog: the editable text holding the suggested name."""
+    entries = find_all(dialog, lambda a: role_of(a) in (Atspi.Role.TEXT, Atspi.Role.ENTRY) and
+                       has_state(a, Atspi.StateType.EDITABLE))
+    for e in entries:
+        if text_of(e).endswith('.pdf'):
+            return e
+    return None
+
+
+def step_export():
+    slip = state['slip']
+    code = state['code']
+    buttons = find_all(slip, lambda a: role_of(a) == Atspi.Role.PUSH_BUTTON and
+                       'Xuất PDF' in name_of(a))
+    if not buttons:
+        raise Failure('no button "Xuất PDF…" in the slip window')
+    activate(buttons[0])
+    dialog = wait_for('the "Xuất phiếu ra PDF" file dialog', file_dialog)
+    entry = wait_for('the file name field', lambda: dialog_name_entry(dialog))
+    suggested = text_of(entry)
+    if suggested != '%s-mau-01.pdf' % code:
+        raise Failure('the dialog suggests %r, expected %r' % (suggested, '%s-mau-01.pdf' % code))
+    os.makedirs(EXPORT_DIR, exist_ok=True)
+    path = os.path.join(EXPORT_DIR, suggested)
+    focus(entry)
+    set_text(entry, path)
+    wait_for('the path in the name field', lambda: text_of(entry) == path)
+    press_key(KEY_RETURN)
+    wait_for('the PDF file %s' % path, lambda: os.path.exists(path) and os.path.getsize(path) > 0)
+    wait_for('the "Đã lưu" toast', lambda: toast_shown(slip, 'Đã lưu %s' % suggested))
+    wait_for('the file dialog to close', lambda: file_dialog() is None)
+    state['pdf'] = path
+
+
+def step_check_pdf():
+    path = state['pdf']
+    code = state['code']
+    text = subprocess.run(['pdftotext', '-layout', path, '-'], check=True, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, timeout=60).stdout.decode('utf-8')
+    with open(os.path.join(WORK_DIR, 'slip.txt'), 'w') as f:
+        f.write(text)
+    for needle in (SLIP_TITLE, code, CARD_NAME, 'Liên 1', 'Liên 2', PROCEDURE):
+        if needle not in text:
+            raise Failure('the PDF text lacks %r' % needle)
+    prefix = os.path.join(WORK_DIR, 'slip-page')
+    subprocess.run(['pdftoppm', '-png', '-r', '300', '-f', '1', '-l', '1', path, prefix],
+                   check=True, stdin=subprocess.DEVNULL, timeout=120)
+    pages = sorted(p for p in os.listdir(WORK_DIR) if p.startswith('slip-page') and p.endswith('.png'))
+    if not pages:
+        raise Failure('pdftoppm made no picture of page 1')
+    result = subprocess.run(['zbarimg', '--raw', '-q', os.path.join(WORK_DIR, pages[0])],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, timeout=120)
+    decoded = [line for line in result.stdout.decode('utf-8').splitlines() if line]
+    if not decoded:
+        raise Failure('no QR code found on page 1 (zbarimg status %d)' % result.returncode)
+    if any(d != code for d in decoded):
+        raise Failure('the QR code(s) on page 1 read %r, expected %r' % (decoded, code))
+
+
+def step_find_record():
+    win = state['win']
+    slip = state['slip']
+    code = state['code']
+    focus_target = find(slip, Atspi.Role.PUSH_BUTTON, None)
+    if not has_state(slip, Atspi.StateType.ACTIVE) and focus_target is not None:
+        click(focus_target)
+    press_key(KEY_ESCAPE)
+    wait_for('the slip window to close', lambda: slip_window() is None)
+    wait_for('the main window to be active again', lambda: has_state(win, Atspi.StateType.ACTIVE))
+    press_combo(Atspi.ModifierType.META if False else Atspi.ModifierType.MOD1, ord('2'))
+    search = wait_for('the records page', lambda: find(win, Atspi.Role.ENTRY, 'Tìm hồ sơ'))
+    table = find(win, Atspi.Role.TREE_TABLE, 'Danh sách hồ sơ')
+    if table is None:
+        raise Failure('no table named "Danh sách hồ sơ"')
+    wait_for('the new record in the records list',
+             lambda: code in [text_of(a) for a in find_all(table, lambda a: role_of(a) == Atspi.Role.LABEL)])
+    type_into(search, code)
+    press_key(KEY_RETURN)
+    record = wait_for('a window titled %r' % code, lambda: frame_named(code))
+    labels = labels_in(record)
+    if CARD_NAME not in labels:
+        raise Failure('the record window does not show the applicant %r' % CARD_NAME)
+    state['record_window'] = record
+
+
+def step_database():
+    code = state['code']
+    quit_app()
+    db = sqlite3.connect('file:%s?mode=ro' % DATABASE, uri=True)
+    try:
+        rows = db.execute('SELECT local_id, id, status, applicant_name, id_number, birth_date, '
+                          'phone, address FROM records').fetchall()
+        if len(rows) != 1:
+            raise Failure('the database holds %d records, expected 1' % len(rows))
+        local_id, record_id, status, name, id_number, birth, phone, address = rows[0]
+        got_code = db.execute('SELECT code FROM records WHERE local_id = ?', (local_id,)).fetchone()[0]
+        if got_code != code:
+            raise Failure('the record code is %r, expected %r' % (got_code, code))
+        if status != 2:
+            raise Failure('the record status is %d, expected 2 (Được tiếp nhận)' % status)
+        expected = (CARD_NAME, CARD_ID, '1990-02-01', PHONE, ADDRESS)
+        if (name, id_number, birth, phone, address) != expected:
+            raise Failure('the record holds %r, expected %r'
+                          % ((name, id_number, birth, phone, address), expected))
+        docs = db.execute('SELECT name, originals, certified, copies FROM record_documents '
+                          'WHERE record_id = ? ORDER BY position', (local_id,)).fetchall()
+        if [d[0] for d in docs] != state['documents'] or any(d[1:] != (1, 0, 0) for d in docs):
+            raise Failure('the record documents are %r, expected one original each of %r'
+                          % (docs, state['documents']))
+        outbox = db.execute('SELECT record_id FROM outbox').fetchall()
+        if len(outbox) != 1 or outbox[0][0] != record_id:
+            raise Failure('the outbox holds %r, expected one entry for record %s' % (outbox, record_id))
+    finally:
+        db.close()
+
+
+STEPS = [step_start, step_choose_procedure, step_scan_card, step_bad_card, step_rest_of_form,
+         step_save, step_export, step_check_pdf, step_find_record, step_database]
+
+
+def main():
+    assert len(STEPS) == len(PLAN)
+    os.makedirs(WORK_DIR, exist_ok=True)
+    for tool in ('pdftotext', 'pdftoppm', 'zbarimg', 'import'):
+        if shutil.which(tool) is None:
+            print('1..0 # SKIP %s is not installed' % tool)
+            return 77
+    print('1..%d' % len(PLAN), flush=True)
+    started = time.monotonic()
+    failed = False
+    for number, (step, description) in enumerate(zip(STEPS, PLAN), 1):
+        if failed:
+            print('not ok %d - %s # SKIP an earlier step failed' % (number, description))
+            continue
+        t0 = time.monotonic()
+        try:
+            step()
+        except Exception as e:
+            failed = True
+            print('not ok %d - %s' % (number, description))
+            message = str(e) if isinstance(e, Failure) else traceback.format_exc()
+            for line in message.splitlines():
+                print('# %s' % line)
+            try:
+                save_diagnostics()
+            except Exception as e2:
+                print('# could not save diagnostics: %s' % e2)
+        else:
+            print('ok %d - %s (%.1f s)' % (number, description, time.monotonic() - t0))
+        sys.stdout.flush()
+    stop_app()
+    print('# total %.1f s' % (time.monotonic() - started))
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    try:
+        sys.exit(main())
+    finally:
+        stop_app()
