@@ -708,6 +708,9 @@ local_instant (OsCalendar *self,
  * 0 is the end of the start session, 2 (one working day) received on
  * Monday at 09:00 is Tuesday 11:30.
  *
+ * %OS_TIME_UNIT_SAME_DAY ("ngay trong ngày"): the start session is found the
+ * same way; the record is due at the end of that working day's afternoon.
+ *
  * %OS_TIME_UNIT_CALENDAR_DAYS: the count starts on the day of reception,
  * or on the next working day when received at or after the cut-off time.
  * The due date is that day plus @limit->amount days, moved forward to the
@@ -736,7 +739,8 @@ os_calendar_compute_due (OsCalendar        *self,
   g_return_val_if_fail (OS_IS_CALENDAR (self), 0);
   g_return_val_if_fail (limit != NULL, 0);
   g_return_val_if_fail (limit->unit == OS_TIME_UNIT_SESSIONS ||
-                        limit->unit == OS_TIME_UNIT_CALENDAR_DAYS, 0);
+                        limit->unit == OS_TIME_UNIT_CALENDAR_DAYS ||
+                        limit->unit == OS_TIME_UNIT_SAME_DAY, 0);
 
   received_utc_time = g_date_time_new_from_unix_utc (received_utc);
   g_return_val_if_fail (received_utc_time != NULL, 0);
@@ -759,7 +763,7 @@ os_calendar_compute_due (OsCalendar        *self,
 
   g_mutex_lock (&self->mutex);
 
-  if (limit->unit == OS_TIME_UNIT_SESSIONS)
+  if (limit->unit == OS_TIME_UNIT_SESSIONS || limit->unit == OS_TIME_UNIT_SAME_DAY)
     {
       Session session;
 
@@ -780,6 +784,9 @@ os_calendar_compute_due (OsCalendar        *self,
           session.julian = next_working_julian (self, julian);
           session.afternoon = FALSE;
         }
+
+      if (limit->unit == OS_TIME_UNIT_SAME_DAY)
+        amount = session.afternoon ? 0 : 1;
 
       for (int i = 0; i < amount; i++)
         {

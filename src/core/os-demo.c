@@ -90,8 +90,12 @@ os_demo_load_catalogue (OsStore  *store,
         {
           const char *unit = json_object_get_string_member_with_default (time, "unit", "sessions");
 
-          limit.unit = g_strcmp0 (unit, "calendar-days") == 0 ? OS_TIME_UNIT_CALENDAR_DAYS
-                                                              : OS_TIME_UNIT_SESSIONS;
+          if (g_strcmp0 (unit, "calendar-days") == 0)
+            limit.unit = OS_TIME_UNIT_CALENDAR_DAYS;
+          else if (g_strcmp0 (unit, "same-day") == 0)
+            limit.unit = OS_TIME_UNIT_SAME_DAY;
+          else
+            limit.unit = OS_TIME_UNIT_SESSIONS;
           limit.amount = MAX (0, (int) json_object_get_int_member_with_default (time, "amount", 0));
         }
       if (json_object_has_member (p, "cutoff") && !json_object_get_null_member (p, "cutoff"))

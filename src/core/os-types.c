@@ -81,6 +81,9 @@ os_time_limit_to_string (const OsTimeLimit *limit)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d ngày", "%d ngày", limit->amount),
                             limit->amount);
 
+  if (limit->unit == OS_TIME_UNIT_SAME_DAY)
+    return g_strdup (_("Trong ngày"));
+
   if (limit->amount == 0)
     return g_strdup (_("Trong buổi"));
 

@@ -59,12 +59,15 @@ typedef enum
 {
   OS_TIME_UNIT_SESSIONS = 0,      /* working time counted in sessions (half-days); 0 = same session */
   OS_TIME_UNIT_CALENDAR_DAYS = 1, /* calendar days; only the final date moves off a day off */
+  OS_TIME_UNIT_SAME_DAY = 2,      /* "ngay trong ngày": by the end of the working day it was
+                                   * received (the next one after hours or the cut-off) */
 } OsTimeUnit;
 
 typedef struct
 {
   OsTimeUnit unit;
-  int        amount;          /* sessions for OS_TIME_UNIT_SESSIONS, days for calendar days */
+  int        amount;          /* sessions for OS_TIME_UNIT_SESSIONS, days for calendar days,
+                               * unused for the same day */
   int        cutoff_minutes;  /* minutes after midnight after which reception counts from the
                                * next working day; -1 when the procedure has no cut-off */
 } OsTimeLimit;

@@ -158,6 +158,7 @@ typedef struct
 
 #define S OS_TIME_UNIT_SESSIONS
 #define D OS_TIME_UNIT_CALENDAR_DAYS
+#define T OS_TIME_UNIT_SAME_DAY
 
 /* March 2026 has no holiday: Monday 9 to Friday 13, weekend 14–15,
  * Monday 16.  Computed holidays 2026: Thu 1/1; Tết Mon 16/2 – Fri 20/2
@@ -204,6 +205,14 @@ static const DueCase due_cases[] = {
   { "cutoff/at",                        "2026-03-09 15:00",    S, 2, CUTOFF_15H, NULL, "2026-03-11 11:30" },
   { "cutoff/same-session",              "2026-03-09 16:00",    S, 0, CUTOFF_15H, NULL, "2026-03-10 11:30" },
   { "cutoff/friday",                    "2026-03-13 15:30",    S, 2, CUTOFF_15H, NULL, "2026-03-17 11:30" },
+
+  /* "Ngay trong ngày": by the end of the working day; after 15:00, the next one. */
+  { "same-day/morning",                 "2026-03-09 09:00",    T, 0, CUTOFF_15H, NULL, "2026-03-09 17:00" },
+  { "same-day/afternoon",               "2026-03-09 14:30",    T, 0, CUTOFF_15H, NULL, "2026-03-09 17:00" },
+  { "same-day/after-cutoff",            "2026-03-09 15:10",    T, 0, CUTOFF_15H, NULL, "2026-03-10 17:00" },
+  { "same-day/friday-after-cutoff",     "2026-03-13 15:10",    T, 0, CUTOFF_15H, NULL, "2026-03-16 17:00" },
+  { "same-day/saturday",                "2026-03-14 09:00",    T, 0, CUTOFF_15H, NULL, "2026-03-16 17:00" },
+  { "same-day/before-hours",             "2026-03-09 06:30",    T, 0, NO_CUTOFF, NULL, "2026-03-09 17:00" },
   { "cutoff/morning-unaffected",        "2026-03-09 09:00",    S, 2, CUTOFF_15H, NULL, "2026-03-10 11:30" },
   { "cutoff/saturday",                  "2026-03-14 16:00",    S, 2, CUTOFF_15H, NULL, "2026-03-17 11:30" },
 

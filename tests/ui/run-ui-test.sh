@@ -49,9 +49,13 @@ export TZ="${TZ:-Asia/Ho_Chi_Minh}"
 export UI_TEST_WORK_DIR="$work"
 export UI_TEST_LOG_DIR="$BUILD_DIR/meson-logs"
 
+# Other jobs on the machine may start X servers too; begin the search for a free
+# display number somewhere else than everyone's :99.
+display_from=$((200 + $$ % 500))
+
 start=$(date +%s)
 # The daemons' chatter goes to session.log; the test's own TAP to test.log.
-xvfb-run -a -e "$work/xvfb.log" -s "-screen 0 1280x800x24 -nolisten tcp" \
+xvfb-run -a -n "$display_from" -e "$work/xvfb.log" -s "-screen 0 1280x800x24 -nolisten tcp" \
   dbus-run-session --config-file="$here/session.conf" -- \
   sh -c 'exec "$0" "$1" >"$2" 2>"$3"' "$python" "$test_script" "$work/test.log" "$work/test.err" \
   </dev/null >"$work/session.log" 2>&1
