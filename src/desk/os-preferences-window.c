@@ -232,8 +232,11 @@ on_year_changed (OsPreferencesWindow *self)
 }
 
 static void
-on_declare_clicked (OsPreferencesWindow *self)
+declare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
+  OsPreferencesWindow *self = OS_PREFERENCES_WINDOW (widget);
   g_autoptr(GError) error = NULL;
   GDate date;
   OsCalendarEntryKind kind = adw_combo_row_get_selected (self->declare_kind_row) == 1
@@ -349,7 +352,8 @@ os_preferences_window_class_init (OsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_near_due_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_format_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_year_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_declare_clicked);
+
+  gtk_widget_class_install_action (widget_class, "prefs.declare", NULL, declare_action);
 }
 
 static void

@@ -107,6 +107,43 @@ on_procedure_search_changed (OsReceptionPage *self)
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
+static GtkSpinButton *
+document_spin (GtkWidget *row,
+               guint      kind)
+{
+  g_autofree char *key = g_strdup_printf ("count-%u", kind);
+
+  return g_object_get_data (G_OBJECT (row), key);
+}
+
+/* Ticking a document counts one original; unticking clears its counts. */
+static void
+on_document_toggled (GtkCheckButton *check,
+                     GtkWidget      *row)
+{
+  int total = 0;
+
+  for (guint i = 0; i < 3; i++)
+    total += gtk_spin_button_get_value_as_int (document_spin (row, i));
+
+  if (gtk_check_button_get_active (check) && total == 0)
+    gtk_spin_button_set_value (document_spin (row, 0), 1);
+  else if (!gtk_check_button_get_active (check) && total > 0)
+    for (guint i = 0; i < 3; i++)
+      gtk_spin_button_set_value (document_spin (row, i), 0);
+}
+
+/* Counting a copy ticks the document. */
+static void
+on_document_count_changed (GtkSpinButton *spin,
+                           GtkWidget     *row)
+{
+  GtkCheckButton *check = g_object_get_data (G_OBJECT (row), "check");
+
+  if (gtk_spin_button_get_value_as_int (spin) > 0 && !gtk_check_button_get_active (check))
+    gtk_check_button_set_active (check, TRUE);
+}
+
 static GtkWidget *
 create_document_row (gpointer item,
                      gpointer user_data)
@@ -135,13 +172,11 @@ create_document_row (gpointer item,
       gtk_widget_set_tooltip_text (spin, _(kinds[i]));
       gtk_accessible_update_property (GTK_ACCESSIBLE (spin),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-      /* Ticking a document means one original by default. */
-      if (i == 0)
-        g_object_bind_property_full (check, "active", spin, "value", G_BINDING_DEFAULT,
-                                     NULL, NULL, NULL, NULL);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), spin);
       g_object_set_data (G_OBJECT (row), key, spin);
+      g_signal_connect (spin, "value-changed", G_CALLBACK (on_document_count_changed), row);
     }
+  g_signal_connect (check, "toggled", G_CALLBACK (on_document_toggled), row);
 
   return row;
 }
@@ -328,7 +363,8 @@ on_applicant_row_activated (AdwEntryRow     *row,
   card = os_citizen_card_parse (line, &error);
   if (card == NULL)
     {
-      const char *clean = g_object_get_data (G_OBJECT (row), "clean-text");
+      /* A copy: setting the text replaces the row's "clean-text". */
+      g_autofree char *clean = g_strdup (g_object_get_data (G_OBJECT (row), "clean-text"));
 
       gtk_editable_set_text (GTK_EDITABLE (row), clean ? clean : "");
       toast (self, error->message);
@@ -529,10 +565,7 @@ build_record (OsReceptionPage *self,
       int counts[3];
 
       for (guint k = 0; k < 3; k++)
-        {
-          g_autofree char *key = g_strdup_printf ("count-%u", k);
-          counts[k] = gtk_spin_button_get_value_as_int (g_object_get_data (G_OBJECT (row), key));
-        }
+        counts[k] = gtk_spin_button_get_value_as_int (document_spin (GTK_WIDGET (row), k));
       if (gtk_check_button_get_active (check) || counts[0] + counts[1] + counts[2] > 0)
         os_record_add_document (record, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
                                 counts[0], counts[1], counts[2]);

@@ -341,7 +341,12 @@ test_open_reopen (Fixture       *f,
 
   g_assert_true (os_store_set_setting (store, "officer-name", "Trần Minh Đức", &error));
   g_assert_no_error (error);
-  code = receive_new (store, "Nguyễn Văn Ấn", local_instant (2023, 10, 27, 9, 0, 0));
+  {
+    g_autoptr(OsRecord) record = new_record ("Nguyễn Văn Ấn", OS_STATUS_RECEIVED, NULL);
+
+    os_record_set_officer (record, NULL);
+    code = receive_ok (store, record, local_instant (2023, 10, 27, 9, 0, 0));
+  }
   schema_before = query_text (os_store_get_db (store),
                               "SELECT group_concat(type || ' ' || name || ' ' || COALESCE(sql, ''), ';') "
                               "FROM (SELECT * FROM sqlite_master ORDER BY name)");

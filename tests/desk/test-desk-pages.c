@@ -1,0 +1,351 @@
+/* test-desk-pages.c: the reception, records and preferences pages in a real window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "os-demo.h"
+#include "os-preferences-window.h"
+#include "os-reception-page.h"
+#include "os-records-page.h"
+#include "os-slip-window.h"
+
+#define GOOD_QR "001090012345|123456789|Nguyễn Thị Ánh Tuyết|05091990|Nữ|Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội|15082021"
+
+typedef struct
+{
+  char      *dir;
+  OsStore   *store;
+  GtkWidget *window;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("onestop-desk-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "desk.sqlite3", NULL);
+  f->store = os_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (os_demo_load_catalogue (f->store, &error));
+  g_assert_no_error (error);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
+}
+
+static void
+close_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "desk.sqlite3", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  close_windows ();
+  g_clear_object (&f->store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+show (Fixture   *f,
+      GtkWidget *child)
+{
+  gtk_window_set_child (GTK_WINDOW (f->window), child);
+  gtk_window_present (GTK_WINDOW (f->window));
+  while (!gtk_widget_get_mapped (child))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static GObject *
+child (gpointer    widget,
+       GType       type,
+       const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static const char *
+text_of (gpointer widget,
+         GType    type,
+         const char *name)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (child (widget, type, name)));
+}
+
+static void
+set_text (gpointer    widget,
+          GType       type,
+          const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (widget, type, name)), text);
+}
+
+static guint
+count_slip_windows (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      if (OS_IS_SLIP_WINDOW (window))
+        n++;
+    }
+  return n;
+}
+
+#define R OS_TYPE_RECEPTION_PAGE
+
+static void
+choose_procedure (OsReceptionPage *page,
+                  const char      *query)
+{
+  set_text (page, R, "procedure_search", query);
+  /* GtkSearchEntry delays search-changed; wait for the filter to apply. */
+  for (int i = 0; i < 100; i++)
+    {
+      g_usleep (5000);
+      iterate ();
+    }
+  g_signal_emit_by_name (child (page, R, "procedure_search"), "activate");
+  iterate ();
+}
+
+static void
+test_reception_qr (Fixture       *f,
+                   gconstpointer  data)
+{
+  OsReceptionPage *page = g_object_new (OS_TYPE_RECEPTION_PAGE, NULL);
+
+  os_reception_page_set_store (page, f->store, NULL);
+  show (f, GTK_WIDGET (page));
+
+  /* A good line typed into the name row fills the applicant. */
+  set_text (page, R, "name_row", GOOD_QR);
+  g_signal_emit_by_name (child (page, R, "name_row"), "entry-activated");
+  g_assert_cmpstr (text_of (page, R, "name_row"), ==, "Nguyễn Thị Ánh Tuyết");
+  g_assert_cmpstr (text_of (page, R, "id_row"), ==, "001090012345");
+  g_assert_cmpstr (text_of (page, R, "birth_row"), ==, "05/09/1990");
+  g_assert_true (g_str_has_prefix (text_of (page, R, "address_row"), "Số 12 ngõ 34"));
+
+  /* A malformed line after what the officer typed puts the row back and changes nothing else. */
+  set_text (page, R, "phone_row", "0912");
+  {
+    /* A reader types after what is there, as keys would. */
+    int position = 4;
+    gtk_editable_insert_text (GTK_EDITABLE (child (page, R, "phone_row")),
+                              "00109001234|123456789|Nguyễn Văn An|01021990|Nam|Hà Nội|15082021", -1, &position);
+  }
+  g_signal_emit_by_name (child (page, R, "phone_row"), "entry-activated");
+  g_assert_cmpstr (text_of (page, R, "phone_row"), ==, "0912");
+  g_assert_cmpstr (text_of (page, R, "name_row"), ==, "Nguyễn Thị Ánh Tuyết");
+
+  /* Garbage with separators, too. */
+  set_text (page, R, "email_row", "|||abc|||");
+  g_signal_emit_by_name (child (page, R, "email_row"), "entry-activated");
+  g_assert_cmpstr (text_of (page, R, "email_row"), ==, "");
+  g_assert_cmpint (os_store_count_records (f->store), ==, 0);
+}
+
+static void
+test_reception_save (Fixture       *f,
+                     gconstpointer  data)
+{
+  OsReceptionPage *page = g_object_new (OS_TYPE_RECEPTION_PAGE, NULL);
+  g_autoptr(OsRecord) saved = NULL;
+  GtkListBox *documents;
+  GtkCheckButton *check;
+
+  os_reception_page_set_store (page, f->store, NULL);
+  show (f, GTK_WIDGET (page));
+
+  /* Nothing chosen: saving is refused and writes nothing. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL));
+  g_assert_cmpint (os_store_count_records (f->store), ==, 0);
+
+  choose_procedure (page, "khai tu");
+  set_text (page, R, "name_row", "Trần Văn Bình");
+
+  /* A wrong birth date is refused and writes nothing. */
+  set_text (page, R, "birth_row", "31/02/1990");
+  gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
+  g_assert_cmpint (os_store_count_records (f->store), ==, 0);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (child (page, R, "birth_row")), "error"));
+  set_text (page, R, "birth_row", "01/02/1950");
+
+  /* No document ticked: refused. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
+  g_assert_cmpint (os_store_count_records (f->store), ==, 0);
+
+  documents = GTK_LIST_BOX (child (page, R, "documents_list"));
+  check = g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (documents, 0)), "check");
+  gtk_check_button_set_active (check, TRUE);
+  g_signal_connect_swapped (page, "record-saved", G_CALLBACK (g_set_object), &saved);
+  gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
+  iterate ();
+
+  g_assert_cmpint (os_store_count_records (f->store), ==, 1);
+  g_assert_nonnull (saved);
+  g_assert_cmpstr (os_record_get_procedure_name (saved), ==, "Đăng ký khai tử");
+  g_assert_cmpstr (os_record_get_birth_date (saved), ==, "1950-02-01");
+  g_assert_cmpuint (os_record_get_documents (saved)->len, ==, 1);
+  g_assert_cmpint (((OsRecordDocument *) g_ptr_array_index (os_record_get_documents (saved), 0))->originals, ==, 1);
+  g_assert_cmpuint (count_slip_windows (), ==, 1);
+  /* The form is empty for the next applicant. */
+  g_assert_cmpstr (text_of (page, R, "name_row"), ==, "");
+}
+
+#define L OS_TYPE_RECORDS_PAGE
+
+static void
+on_open_record (OsRecordsPage *page,
+                gint64         local_id,
+                gint64        *out)
+{
+  *out = local_id;
+}
+
+static void
+test_records_scanner (Fixture       *f,
+                      gconstpointer  data)
+{
+  OsRecordsPage *page = g_object_new (OS_TYPE_RECORDS_PAGE, NULL);
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 opened = 0;
+  OsRecord *target;
+  GListModel *model;
+
+  generator = os_demo_generator_new (f->store, 7, now - 30 * 86400, now, 300);
+  records = os_demo_generator_next (generator, 300);
+  g_assert_true (os_store_insert_prepared (f->store, records, TRUE, &error));
+  g_assert_no_error (error);
+  target = g_ptr_array_index (records, 42);
+
+  os_records_page_set_store (page, f->store);
+  show (f, GTK_WIDGET (page));
+  g_signal_connect (page, "open-record", G_CALLBACK (on_open_record), &opened);
+  model = G_LIST_MODEL (gtk_column_view_get_model (GTK_COLUMN_VIEW (child (page, L, "column_view"))));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, records->len);
+
+  /* A reader types the receipt's code and Enter: that record opens. */
+  set_text (page, L, "search_entry", os_record_get_code (target));
+  g_signal_emit_by_name (child (page, L, "search_entry"), "activate");
+  g_assert_cmpint (opened, ==, os_record_get_local_id (target));
+
+  /* A well-formed code that is not here opens nothing. */
+  opened = 0;
+  set_text (page, L, "search_entry", "000.00.11.H26-200101-0001");
+  g_signal_emit_by_name (child (page, L, "search_entry"), "activate");
+  g_assert_cmpint (opened, ==, 0);
+
+  /* A wrong date in the range filter is flagged and the list is left as it was. */
+  set_text (page, L, "search_entry", "");
+  g_signal_emit_by_name (child (page, L, "search_entry"), "activate");
+  set_text (page, L, "from_entry", "32/13/2026");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (child (page, L, "from_entry")), "error"));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, records->len);
+}
+
+#define P OS_TYPE_PREFERENCES_WINDOW
+
+static void
+test_preferences_rejects (Fixture       *f,
+                          gconstpointer  data)
+{
+  OsPreferencesWindow *prefs = os_preferences_window_new (f->store, NULL);
+  g_autoptr(OsAgency) before = os_store_dup_agency (f->store);
+  g_autoptr(OsAgency) after = NULL;
+  int ms, me, as, ae;
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  iterate ();
+
+  set_text (prefs, P, "identifier_row", "not an identifier");
+  g_signal_emit_by_name (child (prefs, P, "identifier_row"), "apply");
+  after = os_store_dup_agency (f->store);
+  g_assert_cmpstr (after->identifier, ==, before->identifier);
+
+  set_text (prefs, P, "morning_start_row", "25:00");
+  g_signal_emit_by_name (child (prefs, P, "morning_start_row"), "apply");
+  os_calendar_get_office_hours (os_store_get_calendar (f->store), &ms, &me, &as, &ae);
+  g_assert_cmpint (ms, ==, 7 * 60 + 30);
+
+  set_text (prefs, P, "morning_start_row", "08:00");
+  g_signal_emit_by_name (child (prefs, P, "morning_start_row"), "apply");
+  os_calendar_get_office_hours (os_store_get_calendar (f->store), &ms, &me, &as, &ae);
+  g_assert_cmpint (ms, ==, 8 * 60);
+
+  /* Declaring a day off shows up in the calendar. */
+  set_text (prefs, P, "declare_date_row", "05/01/2026");
+  set_text (prefs, P, "declare_label_row", "Nghỉ bù thử");
+  {
+    GDate date;
+
+    g_date_clear (&date, 1);
+    g_date_set_dmy (&date, 5, 1, 2026);
+    g_assert_true (os_calendar_is_working_day (os_store_get_calendar (f->store), &date));
+    gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.declare", NULL);
+    g_assert_false (os_calendar_is_working_day (os_store_get_calendar (f->store), &date));
+
+    /* A date that does not exist is refused. */
+    set_text (prefs, P, "declare_date_row", "30/02/2026");
+    gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.declare", NULL);
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (child (prefs, P, "declare_date_row")), "error"));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/desk/reception/qr", Fixture, NULL, fixture_set_up, test_reception_qr, fixture_tear_down);
+  g_test_add ("/desk/reception/save", Fixture, NULL, fixture_set_up, test_reception_save, fixture_tear_down);
+  g_test_add ("/desk/records/scanner", Fixture, NULL, fixture_set_up, test_records_scanner, fixture_tear_down);
+  g_test_add ("/desk/preferences/rejects", Fixture, NULL, fixture_set_up, test_preferences_rejects, fixture_tear_down);
+
+  return g_test_run ();
+}
