@@ -56,7 +56,8 @@ os_demo_load_catalogue (OsStore  *store,
     {
       g_autoptr(OsAgency) current = os_store_dup_agency (store);
 
-      agency = json_object_get_object_member (root, "agency");
+      agency = JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "agency"))
+               ? json_object_get_object_member (root, "agency") : NULL;
       if (agency != NULL && !os_agency_identifier_is_valid (current->identifier))
         {
           g_autoptr(OsAgency) demo =
@@ -71,21 +72,29 @@ os_demo_load_catalogue (OsStore  *store,
         }
     }
 
-  procedures = json_object_get_array_member (root, "procedures");
+  /* The catalogue is data an admin may edit: skip what is missing or of the wrong type
+   * rather than trip json-glib's checks. */
+  procedures = json_object_has_member (root, "procedures") &&
+               JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "procedures"))
+               ? json_object_get_array_member (root, "procedures") : NULL;
   for (guint i = 0; procedures && i < json_array_get_length (procedures); i++)
     {
-      JsonObject *p = json_array_get_object_element (procedures, i);
-      JsonObject *time;
+      JsonNode *element = json_array_get_element (procedures, i);
+      JsonObject *p = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonObject *time = NULL;
       JsonArray *docs;
       g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
       g_auto(GStrv) documents = NULL;
       g_autoptr(OsProcedure) procedure = NULL;
       OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 0, -1 };
 
-      if (p == NULL || !json_object_has_member (p, "id") || !json_object_has_member (p, "name"))
+      if (p == NULL ||
+          json_object_get_string_member_with_default (p, "id", NULL) == NULL ||
+          json_object_get_string_member_with_default (p, "name", NULL) == NULL)
         continue;
 
-      time = json_object_get_object_member (p, "time");
+      if (json_object_has_member (p, "time") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (p, "time")))
+        time = json_object_get_object_member (p, "time");
       if (time != NULL)
         {
           const char *unit = json_object_get_string_member_with_default (time, "unit", "sessions");
@@ -98,8 +107,7 @@ os_demo_load_catalogue (OsStore  *store,
             limit.unit = OS_TIME_UNIT_SESSIONS;
           limit.amount = MAX (0, (int) json_object_get_int_member_with_default (time, "amount", 0));
         }
-      if (json_object_has_member (p, "cutoff") && !json_object_get_null_member (p, "cutoff"))
-        limit.cutoff_minutes = parse_cutoff (json_object_get_string_member (p, "cutoff"));
+      limit.cutoff_minutes = parse_cutoff (json_object_get_string_member_with_default (p, "cutoff", NULL));
 
       procedure = os_procedure_new (json_object_get_string_member (p, "id"),
                                     json_object_get_string_member_with_default (p, "code", ""),
@@ -108,12 +116,15 @@ os_demo_load_catalogue (OsStore  *store,
                                     &limit);
       os_procedure_set_fee (procedure, json_object_get_string_member_with_default (p, "fee", ""));
 
-      docs = json_object_has_member (p, "documents") ? json_object_get_array_member (p, "documents") : NULL;
+      docs = json_object_has_member (p, "documents") &&
+             JSON_NODE_HOLDS_ARRAY (json_object_get_member (p, "documents"))
+             ? json_object_get_array_member (p, "documents") : NULL;
       for (guint j = 0; docs && j < json_array_get_length (docs); j++)
         {
-          const char *name = json_array_get_string_element (docs, j);
-          if (name != NULL)
-            g_strv_builder_add (names, name);
+          JsonNode *doc = json_array_get_element (docs, j);
+
+          if (JSON_NODE_HOLDS_VALUE (doc) && json_node_get_value_type (doc) == G_TYPE_STRING)
+            g_strv_builder_add (names, json_node_get_string (doc));
         }
       documents = g_strv_builder_end (names);
       os_procedure_set_documents (procedure, (const char * const *) documents);

@@ -115,24 +115,35 @@ append_filters (OsRecordList *self,
 
   switch (self->due_state)
     {
+    /* These must agree with os_record_compute_due_state(): no due date means no state,
+     * and early / on time compare local (UTC+7, as everywhere in the core) dates. */
     case OS_DUE_STATE_IN_TIME:
-      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at > :near");
+      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at <> 0 AND r.due_at > :near");
       break;
     case OS_DUE_STATE_NEAR_DUE:
-      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at >= :now AND r.due_at <= :near");
+      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at <> 0 AND r.due_at >= :now AND r.due_at <= :near");
       break;
     case OS_DUE_STATE_OVERDUE:
-      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at < :now");
+      g_string_append (sql, " AND r.status IN (2, 4) AND r.due_at <> 0 AND r.due_at < :now");
       break;
     case OS_DUE_STATE_PAUSED:
       g_string_append (sql, " AND r.status IN (5, 6)");
       break;
     case OS_DUE_STATE_EARLY:
+      g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
+                            " AND r.finished_at <= r.due_at"
+                            " AND date (r.finished_at, 'unixepoch', '+7 hours')"
+                            " < date (r.due_at, 'unixepoch', '+7 hours')");
+      break;
     case OS_DUE_STATE_ON_TIME:
-      g_string_append (sql, " AND r.status IN (9, 10) AND r.finished_at <= r.due_at");
+      g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
+                            " AND r.finished_at <= r.due_at"
+                            " AND date (r.finished_at, 'unixepoch', '+7 hours')"
+                            " = date (r.due_at, 'unixepoch', '+7 hours')");
       break;
     case OS_DUE_STATE_LATE:
-      g_string_append (sql, " AND r.status IN (9, 10) AND r.finished_at > r.due_at");
+      g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
+                            " AND r.finished_at > r.due_at");
       break;
     case OS_DUE_STATE_NONE:
     default:

@@ -231,50 +231,86 @@ os_store_get_latest_version (void)
 }
 
 static gboolean
-migrate (OsStore  *self,
-         GError  **error)
+read_user_version (OsStore  *self,
+                   int      *version,
+                   GError  **error)
 {
-  g_autoptr(GPtrArray) migrations = list_migrations ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int version, rc;
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "PRAGMA user_version", error);
+  int rc;
 
-  stmt = prepare (self, "PRAGMA user_version", error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
     return os_store_set_sqlite_error (self, rc, error);
-  version = sqlite3_column_int (stmt, 0);
+  *version = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
 
-  if (version > (int) migrations->len)
+static gboolean
+check_not_too_new (OsStore  *self,
+                   int       version,
+                   guint     latest,
+                   GError  **error)
+{
+  if (version > (int) latest)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_DATABASE_TOO_NEW,
                    _("Cơ sở dữ liệu “%s” được tạo bởi một phiên bản mới hơn của ứng dụng "
                      "(lược đồ %d, phiên bản này chỉ hiểu đến %u). Hãy cập nhật ứng dụng."),
-                   self->path, version, migrations->len);
+                   self->path, version, latest);
       return FALSE;
     }
+  return TRUE;
+}
 
-  for (guint i = version; i < migrations->len; i++)
+static gboolean
+migrate (OsStore  *self,
+         GError  **error)
+{
+  g_autoptr(GPtrArray) migrations = list_migrations ();
+  int version;
+
+  for (;;)
     {
-      g_autofree char *path = g_strconcat (MIGRATIONS_PATH, migrations->pdata[i], NULL);
-      g_autoptr(GBytes) bytes = g_resources_lookup_data (path, 0, error);
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) bytes = NULL;
       g_autofree char *sql = NULL;
       g_autofree char *set_version = NULL;
 
-      if (bytes == NULL)
+      if (!read_user_version (self, &version, error) ||
+          !check_not_too_new (self, version, migrations->len, error))
         return FALSE;
-      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      set_version = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+      if (version == (int) migrations->len)
+        break;
 
+      /* Another desk may be upgrading the same file right now: take the write lock,
+       * then look again before applying the next step. */
       if (!exec (self, "BEGIN IMMEDIATE", error))
         return FALSE;
-      if (!exec (self, sql, error) || !exec (self, set_version, error))
+      if (!read_user_version (self, &version, error))
         {
           rollback (self);
           return FALSE;
         }
-      if (!exec (self, "COMMIT", error))
+      if (version >= (int) migrations->len)
+        {
+          rollback (self);
+          continue;
+        }
+
+      path = g_strconcat (MIGRATIONS_PATH, migrations->pdata[version], NULL);
+      bytes = g_resources_lookup_data (path, 0, error);
+      if (bytes == NULL)
+        {
+          rollback (self);
+          return FALSE;
+        }
+      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
+
+      if (!exec (self, sql, error) || !exec (self, set_version, error) ||
+          !exec (self, "COMMIT", error))
         {
           rollback (self);
           return FALSE;
@@ -283,6 +319,51 @@ migrate (OsStore  *self,
 
   self->schema_version = migrations->len;
   return TRUE;
+}
+
+/* Switching a database to WAL needs a moment alone with it, and SQLite does not call the
+ * busy handler for that: two desks opening a new file at once would see "database is
+ * locked". Retry for as long as the busy timeout, and check the mode really changed (a
+ * refused change returns the old mode without an error). */
+static gboolean
+enable_wal (OsStore  *self,
+            GError  **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
+
+  for (;;)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      const char *mode = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        {
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
+            {
+              mode = (const char *) sqlite3_column_text (stmt, 0);
+              if (mode != NULL && g_ascii_strcasecmp (mode, "wal") == 0)
+                return TRUE;
+            }
+        }
+
+      if (rc != SQLITE_ROW && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+        return os_store_set_sqlite_error (self, rc, error);
+
+      if (g_get_monotonic_time () > deadline)
+        {
+          if (rc == SQLITE_ROW)
+            g_set_error (error, OS_ERROR, OS_ERROR_DATABASE,
+                         _("Không chuyển được cơ sở dữ liệu sang chế độ ghi nhật ký WAL (đang ở chế độ %s)."),
+                         mode ? mode : "?");
+          else
+            os_store_set_sqlite_error (self, rc, error);
+          return FALSE;
+        }
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      g_usleep (5000 + g_random_int_range (0, 10000));
+    }
 }
 
 /* Loading ---------------------------------------------------------------------- */
@@ -429,8 +510,20 @@ os_store_open (const char  *path,
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   sqlite3_extended_result_codes (self->db, TRUE);
 
+  /* Look before changing anything: a database from a newer version must be left exactly
+   * as it is, and switching it to WAL would already write to it. This first read also
+   * tells a file that is not a database. */
+  {
+    g_autoptr(GPtrArray) migrations = list_migrations ();
+    int version;
+
+    if (!read_user_version (self, &version, error) ||
+        !check_not_too_new (self, version, migrations->len, error))
+      return NULL;
+  }
+
   /* WAL with synchronous=FULL: a commit is on disk when it returns. */
-  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+  if (!enable_wal (self, error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !migrate (self, error) ||
@@ -1093,8 +1186,60 @@ insert_outbox (OsStore     *self,
   return TRUE;
 }
 
+/* One '@' with something before it, a domain with a dot and no empty label after it,
+ * no blanks or control characters. Not RFC 5322, but it catches what is mistyped. */
+static gboolean
+email_is_plausible (const char *email)
+{
+  const char *at = strchr (email, '@');
+  const char *domain;
+
+  if (!g_utf8_validate (email, -1, NULL) || at == NULL || at == email || strchr (at + 1, '@') != NULL)
+    return FALSE;
+  for (const char *p = email; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        return FALSE;
+    }
+
+  domain = at + 1;
+  if (*domain == '\0' || *domain == '.' || strchr (domain, '.') == NULL ||
+      g_str_has_suffix (domain, ".") || strstr (domain, "..") != NULL)
+    return FALSE;
+  return TRUE;
+}
+
+/* Exactly yyyy-mm-dd, a real date, from 1900 up to @today. */
+static gboolean
+birth_date_is_valid (const char  *text,
+                     const GDate *today)
+{
+  static const guint digits[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+  guint year, month, day;
+  GDate date;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    if (!g_ascii_isdigit (text[digits[i]]))
+      return FALSE;
+
+  year = (text[0] - '0') * 1000 + (text[1] - '0') * 100 + (text[2] - '0') * 10 + (text[3] - '0');
+  month = (text[5] - '0') * 10 + (text[6] - '0');
+  day = (text[8] - '0') * 10 + (text[9] - '0');
+  if (year < 1900 || !g_date_valid_dmy (day, month, year))
+    return FALSE;
+
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, day, month, year);
+  return g_date_compare (&date, today) <= 0;
+}
+
 static gboolean
 validate_for_receive (OsRecord  *record,
+                      gint64     now,
                       GError   **error)
 {
   const char *email = os_record_get_email (record);
@@ -1112,8 +1257,7 @@ validate_for_receive (OsRecord  *record,
                            _("Chưa nhập họ và tên người nộp hồ sơ."));
       return FALSE;
     }
-  if (email != NULL && *email != '\0' &&
-      (strchr (email, '@') == NULL || strchr (email, ' ') != NULL))
+  if (email != NULL && *email != '\0' && !email_is_plausible (email))
     {
       g_set_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
                    _("Địa chỉ thư điện tử “%s” không hợp lệ."), email);
@@ -1121,11 +1265,9 @@ validate_for_receive (OsRecord  *record,
     }
   if (birth != NULL && *birth != '\0')
     {
-      GDate date;
+      GDate today = local_date_of (now);
 
-      g_date_clear (&date, 1);
-      g_date_set_parse (&date, birth);
-      if (!g_date_valid (&date) || strlen (birth) != 10)
+      if (!birth_date_is_valid (birth, &today))
         {
           g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
                                _("Ngày sinh không hợp lệ."));
@@ -1169,7 +1311,7 @@ os_store_receive (OsStore   *self,
                         status == OS_STATUS_REFUSED ||
                         status == OS_STATUS_SUPPLEMENT, FALSE);
 
-  if (!validate_for_receive (record, error))
+  if (!validate_for_receive (record, now, error))
     return FALSE;
 
   agency = os_store_dup_agency (self);

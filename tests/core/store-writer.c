@@ -1,7 +1,7 @@
 /* store-writer.c: saves records into a desk database in a loop, for test-store's
  * concurrency and kill-safety tests.
  *
- *   store-writer [--count N] [--at UNIX] [--agency ID] [--wait-for FILE] DATABASE
+ *   store-writer [--count N] [--at UNIX] [--agency ID] [--wait-for FILE] [--pause-us US] DATABASE
  *
  * Each record is received with os_store_receive() and carries STORE_WRITER_DOCUMENTS
  * documents. The code of each saved record is printed on its own line and flushed as
@@ -56,11 +56,13 @@ main (int argc, char **argv)
   g_autofree char *wait_for = NULL;
   gint64 at = 0;
   int count = 0;
+  int pause_us = 0;
   GOptionEntry entries[] = {
     { "count", 'n', 0, G_OPTION_ARG_INT, &count, "Records to save (0: until killed)", "N" },
     { "at", 0, 0, G_OPTION_ARG_INT64, &at, "Reception instant, UTC unix seconds (default: now)", "UNIX" },
     { "agency", 0, 0, G_OPTION_ARG_STRING, &agency, "Configure this agency identifier first", "ID" },
     { "wait-for", 0, 0, G_OPTION_ARG_FILENAME, &wait_for, "Start writing once FILE exists", "FILE" },
+    { "pause-us", 0, 0, G_OPTION_ARG_INT, &pause_us, "Pause between records, in microseconds", "US" },
     { NULL }
   };
 
@@ -105,6 +107,8 @@ main (int argc, char **argv)
         }
       fprintf (stdout, "%s\n", os_record_get_code (record));
       fflush (stdout);
+      if (pause_us > 0)
+        g_usleep (pause_us);
     }
 
   return 0;

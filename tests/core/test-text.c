@@ -233,6 +233,12 @@ test_fold_edge (void)
   g_assert_cmpstr (digits, ==, "001099012345");
   g_assert_cmpstr (code, ==, "000.00.06.h56-231027-0361");
 
+  /* Combining marks with no letter before them fold to nothing and leave no stray space. */
+  assert_fold ("\xcc\x81" "an", "an");
+  assert_fold ("Ấn \xcc\x81", "an");
+  assert_fold ("Ấn \xcc\x81\xcc\xa3 Văn", "an van");
+  assert_fold ("\xcc\x81 \xcc\x81", "");
+
   /* Characters from other scripts pass through lower-cased, still valid UTF-8. */
   assert_fold ("ÀÉÎÕÜ Ç Ñ", "aeiou c n");
   assert_fold ("Straße", "straße");

@@ -54,8 +54,11 @@ export UI_TEST_LOG_DIR="$BUILD_DIR/meson-logs"
 display_from=$((200 + $$ % 500))
 
 start=$(date +%s)
+# -noreset: the X server must not reset when its last client goes away (the
+# accessibility launcher connects and leaves at start-up); a client connecting
+# during the reset is refused, and the app dies with "cannot open display".
 # The daemons' chatter goes to session.log; the test's own TAP to test.log.
-xvfb-run -a -n "$display_from" -e "$work/xvfb.log" -s "-screen 0 1280x800x24 -nolisten tcp" \
+xvfb-run -a -n "$display_from" -e "$work/xvfb.log" -s "-screen 0 1280x800x24 -nolisten tcp -noreset" \
   dbus-run-session --config-file="$here/session.conf" -- \
   sh -c 'exec "$0" "$1" >"$2" 2>"$3"' "$python" "$test_script" "$work/test.log" "$work/test.err" \
   </dev/null >"$work/session.log" 2>&1
