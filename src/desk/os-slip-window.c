@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "os-slip-printer.h"
 #include "os-slip-view.h"
 #include "os-slip-window.h"
 
@@ -24,6 +25,7 @@ struct _OsSlipWindow
   OsRecord        *record;
   OsSlipKind       kind;
   GtkFileChooserNative *chooser;
+  GCancellable    *cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (OsSlipWindow, os_slip_window, ADW_TYPE_WINDOW)
@@ -68,9 +70,9 @@ on_draw_page (GtkPrintOperation *operation,
 }
 
 static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+print_dialog_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
 {
   OsSlipWindow *self = OS_SLIP_WINDOW (widget);
   OsSlip *slip = os_slip_view_get_slip (self->view);
@@ -104,6 +106,57 @@ print_action (GtkWidget  *widget,
       g_autofree char *message = g_strdup_printf (_("Không in được: %s"), error->message);
       toast (self, message);
     }
+  else if (result == GTK_PRINT_OPERATION_RESULT_APPLY && self->settings != NULL)
+    {
+      GtkPrintSettings *used = gtk_print_operation_get_print_settings (operation);
+      const char *printer = used ? gtk_print_settings_get_printer (used) : NULL;
+
+      /* Next time, Ctrl+P prints straight to the same printer. */
+      if (printer != NULL && *printer != '\0')
+        g_settings_set_string (self->settings, "printer", printer);
+    }
+}
+
+static void
+on_printed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(OsSlipWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!os_slip_printer_print_finish (OS_SLIP_PRINTER (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  toast (self, _("Đã gửi phiếu tới máy in."));
+}
+
+/* Ctrl+P: straight to the remembered printer; the first time, the dialog. */
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  OsSlipWindow *self = OS_SLIP_WINDOW (widget);
+  g_autofree char *printer = self->settings ? g_settings_get_string (self->settings, "printer") : NULL;
+  g_autoptr(OsSlipPrinter) slip_printer = NULL;
+  g_autofree char *message = NULL;
+
+  if (printer == NULL || *printer == '\0')
+    {
+      print_dialog_action (widget, action_name, parameter);
+      return;
+    }
+
+  slip_printer = os_slip_printer_new (printer);
+  message = g_strdup_printf (_("Đang in tới %s…"), printer);
+  toast (self, message);
+  os_slip_printer_print_async (slip_printer, os_slip_view_get_slip (self->view),
+                               os_record_get_code (self->record), self->cancellable,
+                               on_printed, g_object_ref (self));
 }
 
 /* Export ----------------------------------------------------------------------- */
@@ -178,6 +231,8 @@ os_slip_window_dispose (GObject *object)
       g_clear_object (&self->chooser);
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_SLIP_WINDOW);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -203,8 +258,11 @@ os_slip_window_class_init (OsSlipWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_format_changed);
 
   gtk_widget_class_install_action (widget_class, "slip.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "slip.print-dialog", NULL, print_dialog_action);
   gtk_widget_class_install_action (widget_class, "slip.export", NULL, export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "slip.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "slip.print-dialog", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "slip.export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -212,6 +270,7 @@ os_slip_window_class_init (OsSlipWindowClass *klass)
 static void
 os_slip_window_init (OsSlipWindow *self)
 {
+  self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
