@@ -300,7 +300,7 @@ os_record_list_build_match (const char *text)
 void
 os_record_list_reload (OsRecordList *self)
 {
-  guint old_n;
+  guint old_n, new_n;
 
   g_return_if_fail (OS_IS_RECORD_LIST (self));
 
@@ -312,14 +312,19 @@ os_record_list_reload (OsRecordList *self)
   g_clear_pointer (&self->found, g_ptr_array_unref);
 
   if (self->match != NULL)
-    {
-      self->found = search (self);
-      self->n_items = self->found->len;
-    }
-  else
-    self->n_items = count_matching (self);
+    self->found = search (self);
+  new_n = self->found != NULL ? self->found->len : count_matching (self);
 
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  /* Everything out, then everything in, not one (0, old_n, new_n): when a row GTK 4.8
+   * tracks (focus, scroll anchor, selection) is in the removed range, GtkListItemManager
+   * and GtkSingleSelection look for its item among every added item by pointer, so one
+   * reload of a million records read the whole table a page at a time (minutes). */
+  self->n_items = 0;
+  if (old_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  self->n_items = new_n;
+  if (new_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, new_n);
   if (old_n != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }

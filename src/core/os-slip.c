@@ -1042,15 +1042,20 @@ flow_add_reason (Flow     *f,
   OsSlip *self = f->self;
   g_auto(GStrv) lines = g_strsplit (self->reason != NULL ? self->reason : "", "\n", -1);
   g_autoptr(GPtrArray) items = g_ptr_array_new ();
-  const char *why_prefix = _("Lý do");
+  /* The officer may write the Vietnamese word whatever the UI language is. */
+  const char *why_prefixes[] = { "Lý do", _("Lý do") };
 
   for (int i = 0; lines[i] != NULL; i++)
     {
       char *line = g_strstrip (lines[i]);
+      const char *why_prefix = NULL;
 
       if (*line == '\0')
         continue;
-      if (why != NULL && g_str_has_prefix (line, why_prefix))
+      for (guint k = 0; k < G_N_ELEMENTS (why_prefixes); k++)
+        if (why != NULL && g_str_has_prefix (line, why_prefixes[k]))
+          why_prefix = why_prefixes[k];
+      if (why_prefix != NULL)
         {
           line += strlen (why_prefix);
           while (*line == ':' || *line == ' ')

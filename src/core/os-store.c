@@ -209,6 +209,14 @@ bind_text (sqlite3_stmt *stmt,
 
 /* Migrations ------------------------------------------------------------------ */
 
+/* g_ptr_array_sort() passes pointers to the elements, not the strings. */
+static int
+compare_migration_names (gconstpointer a,
+                         gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static GPtrArray *
 list_migrations (void)
 {
@@ -218,7 +226,7 @@ list_migrations (void)
   for (guint i = 0; names && names[i]; i++)
     if (g_str_has_suffix (names[i], ".sql"))
       g_ptr_array_add (sorted, g_strdup (names[i]));
-  g_ptr_array_sort (sorted, (GCompareFunc) g_strcmp0);  /* numbered 0001-…, 0002-… */
+  g_ptr_array_sort (sorted, compare_migration_names);  /* numbered 0001-…, 0002-… */
   return sorted;
 }
 

@@ -330,8 +330,10 @@ on_applicant_row_changed (AdwEntryRow     *row,
   const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
 
   gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-  /* Remember what the row held before a reader started typing a QR line into it. */
-  if (!os_citizen_card_looks_like (text))
+  /* Remember what the row held before a reader started typing a QR line into it.
+   * A reader types one character at a time, so this is the last text without a
+   * separator: it ends with the line's first field (the ID number) already. */
+  if (strchr (text, '|') == NULL)
     g_object_set_data_full (G_OBJECT (row), "clean-text", g_strdup (text), g_free);
 }
 
@@ -357,7 +359,16 @@ on_applicant_row_activated (AdwEntryRow     *row,
     gsize clean_len = clean ? strlen (clean) : 0;
 
     if (clean_len > 0 && g_str_has_prefix (line, clean))
-      memmove (line, line + clean_len, strlen (line) - clean_len + 1);
+      {
+        /* Typed key by key, the ID number (up to 12 digits) right before the first
+         * separator is part of the remembered text: give it back to the line. */
+        if (line[clean_len] == '|')
+          for (guint digits = 0; clean_len > 0 && digits < 12 &&
+                                 g_ascii_isdigit (clean[clean_len - 1]); digits++)
+            clean_len--;
+        memmove (line, line + clean_len, strlen (line) - clean_len + 1);
+        g_object_set_data_full (G_OBJECT (row), "clean-text", g_strndup (clean, clean_len), g_free);
+      }
   }
 
   card = os_citizen_card_parse (line, &error);
@@ -371,6 +382,12 @@ on_applicant_row_activated (AdwEntryRow     *row,
       return;
     }
 
+  /* The line itself goes; the row keeps what it held (unless the card fills it). */
+  {
+    g_autofree char *clean = g_strdup (g_object_get_data (G_OBJECT (row), "clean-text"));
+
+    gtk_editable_set_text (GTK_EDITABLE (row), clean ? clean : "");
+  }
   fill_from_card (self, card);
   toast (self, _("Đã điền thông tin từ thẻ căn cước."));
   gtk_widget_grab_focus (GTK_WIDGET (self->phone_row));
@@ -774,8 +791,9 @@ os_reception_page_set_store (OsReceptionPage *self,
 
   self->filtered = gtk_filter_list_model_new (g_object_ref (os_store_get_procedures (store)),
                                               g_object_ref (GTK_FILTER (self->filter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filtered)));
+  self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->filtered));
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_list_view_set_model (self->procedure_list, GTK_SELECTION_MODEL (self->selection));

@@ -93,6 +93,8 @@ fill (OsRecordWindow *self)
     }
 
   adw_window_title_set_title (self->window_title, os_record_get_code (r));
+  /* The window's own title names it for screen readers and window lists. */
+  gtk_window_set_title (GTK_WINDOW (self), os_record_get_code (r));
   adw_window_title_set_subtitle (self->window_title, os_record_get_applicant_name (r));
 
   add_row (self->record_group, _("Mã hồ sơ"), os_record_get_code (r));

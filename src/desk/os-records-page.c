@@ -26,7 +26,8 @@ struct _OsRecordsPage
   GtkLabel           *count_label;
 
   OsStore            *store;
-  OsRecordList       *list;
+  OsRecordList       *list;        /* made the first time the page is shown */
+  guint               fresh_id;    /* while set, the list was just loaded */
   GtkSingleSelection *selection;
 };
 
@@ -203,6 +204,8 @@ update_count (OsRecordsPage *self)
   gtk_label_set_label (self->count_label, text);
 }
 
+static void ensure_list (OsRecordsPage *self);
+
 static void
 on_query_changed (OsRecordsPage *self)
 {
@@ -273,9 +276,44 @@ on_search_activate (OsRecordsPage *self)
       return;
     }
 
+  ensure_list (self);
   on_query_changed (self);
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
+  if (self->list != NULL && g_list_model_get_n_items (G_LIST_MODEL (self->list)) == 1)
     open_position (self, 0);
+}
+
+static gboolean
+on_fresh_timeout (gpointer user_data)
+{
+  OsRecordsPage *self = user_data;
+
+  self->fresh_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* A desk with a million records starts on the reception page without counting them:
+ * the list is read when the records page is first shown. */
+static void
+ensure_list (OsRecordsPage *self)
+{
+  if (self->list != NULL || self->store == NULL)
+    return;
+
+  self->list = os_record_list_new (self->store);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  update_count (self);
+
+  /* Showing the page also asks for a reload; the list is new, skip it. */
+  self->fresh_id = g_timeout_add (500, on_fresh_timeout, self);
+}
+
+static void
+on_map (OsRecordsPage *self)
+{
+  ensure_list (self);
 }
 
 void
@@ -283,11 +321,17 @@ os_records_page_reload (OsRecordsPage *self)
 {
   g_return_if_fail (OS_IS_RECORDS_PAGE (self));
 
-  if (self->list != NULL)
+  if (self->list == NULL)
     {
-      os_record_list_reload (self->list);
-      update_count (self);
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        ensure_list (self);
+      return;
     }
+  if (self->fresh_id != 0)
+    return;
+
+  os_record_list_reload (self->list);
+  update_count (self);
 }
 
 void
@@ -306,13 +350,11 @@ os_records_page_set_store (OsRecordsPage *self,
   g_return_if_fail (OS_IS_STORE (store));
 
   g_set_object (&self->store, store);
-  g_clear_object (&self->list);
-  self->list = os_record_list_new (store);
+  gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  update_count (self);
+  g_clear_object (&self->list);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    ensure_list (self);
 }
 
 static void
@@ -320,6 +362,7 @@ os_records_page_dispose (GObject *object)
 {
   OsRecordsPage *self = (OsRecordsPage *) object;
 
+  g_clear_handle_id (&self->fresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_RECORDS_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
@@ -360,6 +403,7 @@ static void
 os_records_page_init (OsRecordsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
 
   add_column (self, _("Mã hồ sơ"), COLUMN_CODE, 230, FALSE);
   add_column (self, _("Người nộp"), COLUMN_APPLICANT, 190, FALSE);

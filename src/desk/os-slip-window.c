@@ -47,6 +47,8 @@ rebuild_slip (OsSlipWindow *self)
 
   os_slip_view_set_slip (self->view, slip);
   adw_window_title_set_title (self->window_title, os_slip_get_title (slip));
+  /* The window's own title names it for screen readers and window lists. */
+  gtk_window_set_title (GTK_WINDOW (self), os_slip_get_title (slip));
 }
 
 static void

@@ -19,10 +19,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "os-demo.h"
 #include "os-record-list.h"
@@ -329,8 +331,6 @@ check_visible (OsRecordList *list,
 
           state = os_record_compute_due_state (r, os_record_list_get_now (list),
                                                os_record_list_get_near_due_at (list));
-          if (want == OS_DUE_STATE_ON_TIME && state == OS_DUE_STATE_EARLY)
-            state = OS_DUE_STATE_ON_TIME;   /* the filter "on time" takes early ones too */
           check (state == want, "%s: %s is %s, not %s", q->label, os_record_get_code (r),
                  os_due_state_to_string (state), os_due_state_to_string (want));
         }
@@ -575,6 +575,7 @@ bench_filters (OsStore  *store,
     { "due: paused", NULL, 0, OS_DUE_STATE_PAUSED, 0, 0 },
     { "due: finished late", NULL, 0, OS_DUE_STATE_LATE, 0, 0 },
     { "due: finished on time", NULL, 0, OS_DUE_STATE_ON_TIME, 0, 0 },
+    { "due: finished early", NULL, 0, OS_DUE_STATE_EARLY, 0, 0 },
     { "received last 30 days", NULL, 0, OS_DUE_STATE_NONE, now - 30 * day, 0 },
     { "received one day, a year ago", NULL, 0, OS_DUE_STATE_NONE, now - 365 * day, now - 364 * day },
     { "last 30 days + processing", NULL, OS_STATUS_PROCESSING, OS_DUE_STATE_NONE, now - 30 * day, 0 },
@@ -787,8 +788,10 @@ bench_saves (OsStore    *source,
              const char *work_dir,
              int         saves)
 {
-  g_autofree char *copy_path = g_build_filename (work_dir, "bench-store-save-copy.sqlite3", NULL);
-  g_autofree char *empty_path = g_build_filename (work_dir, "bench-store-save-empty.sqlite3", NULL);
+  g_autofree char *copy_name = g_strdup_printf ("bench-store-save-copy-%d.sqlite3", (int) getpid ());
+  g_autofree char *empty_name = g_strdup_printf ("bench-store-save-empty-%d.sqlite3", (int) getpid ());
+  g_autofree char *copy_path = g_build_filename (work_dir, copy_name, NULL);
+  g_autofree char *empty_path = g_build_filename (work_dir, empty_name, NULL);
   g_autoptr(GFile) from = g_file_new_for_path (os_store_get_path (source));
   g_autoptr(GFile) to = g_file_new_for_path (copy_path);
   g_autoptr(GError) error = NULL;
@@ -810,6 +813,17 @@ bench_saves (OsStore    *source,
       check (FALSE, "copying the database: %s", error->message);
       return;
     }
+  /* Flush the copy now: otherwise the first checkpoint's fsync writes the whole copied
+   * file back and one save looks like it took a third of a second. */
+  {
+    int fd = g_open (copy_path, O_RDONLY, 0);
+
+    if (fd >= 0)
+      {
+        fsync (fd);
+        close (fd);
+      }
+  }
   copy_ms = ms_since (t0);
   copy = os_store_open (copy_path, &error);
   check (copy != NULL, "opening the copy: %s", error ? error->message : "");
@@ -819,7 +833,7 @@ bench_saves (OsStore    *source,
   before = os_store_count_records (copy);
 
   print_header ("Saving a record (os_store_receive, one transaction)");
-  g_print ("(on a copy of the database made in %.0f ms, in %s)\n", copy_ms, work_dir);
+  g_print ("(on a copy of the database made and flushed in %.0f ms, in %s)\n", copy_ms, work_dir);
   full = measure_saves (copy, saves, NULL);
   print_row ("save", "synchronous=FULL (the app)", full, "");
   exec_sql (copy, "PRAGMA synchronous = NORMAL");

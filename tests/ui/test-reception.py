@@ -71,7 +71,7 @@ app_log = None
 
 # AT-SPI helpers ----------------------------------------------------------------------
 
-def wait_for(what, probe, timeout=TIMEOUT, interval=0.05):
+def wait_for(what, probe, timeout=TIMEOUT, interval=0.02):
     """Polls probe() until it returns something true; returns that or fails."""
     deadline = time.monotonic() + timeout
     last_error = None
@@ -170,6 +170,26 @@ def click(acc):
     Atspi.generate_mouse_event(ext.x + ext.width // 2, ext.y + ext.height // 2, 'b1c')
 
 
+def extents(acc):
+    return Atspi.Component.get_extents(acc, Atspi.CoordType.SCREEN)
+
+
+def scroll_into_view(acc, scroller):
+    """Turns the mouse wheel over a scrolled window until acc is inside it."""
+    view = extents(scroller)
+    for _ in range(60):
+        ext = extents(acc)
+        if ext.height > 0 and ext.y >= view.y and ext.y + ext.height <= view.y + view.height:
+            return
+        button = 'b5c' if ext.y + ext.height > view.y + view.height else 'b4c'
+        Atspi.generate_mouse_event(view.x + view.width // 2, view.y + view.height // 2, button)
+        try:
+            wait_for('the view to scroll', lambda: extents(acc).y != ext.y, timeout=2)
+        except Failure:
+            pass
+    raise Failure('could not scroll %r into view' % name_of(acc))
+
+
 def focus(acc):
     """Clicks into a widget unless it has the keyboard focus already.  AdwEntryRow
     (libadwaita 1.2) never reports "focused" (its inner GtkText is not exposed), so
@@ -192,12 +212,14 @@ def press_key(keysym):
     Atspi.generate_keyboard_event(keysym, None, Atspi.KeySynthType.SYM)
 
 
-def press_combo(modifiers, keysym):
-    Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.LOCKMODIFIERS)
+def press_combo(modifier, keysym):
+    """modifier + key, e.g. press_combo(Atspi.ModifierType.CONTROL, ord('s'))."""
+    mask = 1 << int(modifier)       # AtspiModifierType is a bit number
+    Atspi.generate_keyboard_event(mask, None, Atspi.KeySynthType.LOCKMODIFIERS)
     try:
         press_key(keysym)
     finally:
-        Atspi.generate_keyboard_event(modifiers, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
+        Atspi.generate_keyboard_event(mask, None, Atspi.KeySynthType.UNLOCKMODIFIERS)
 
 
 def activate(acc):
@@ -250,14 +272,14 @@ def application():
 
 
 def frames():
+    """The application's windows.  (GTK 4.8 gives AdwWindow the role "filler".)"""
     app = application()
-    return [f for f in children(app) if role_of(f) in (Atspi.Role.FRAME, Atspi.Role.DIALOG,
-                                                      Atspi.Role.WINDOW)] if app else []
+    return children(app) if app else []
 
 
 def frame_named(name):
     for f in frames():
-        if name_of(f) == name and has_state(f, Atspi.StateType.SHOWING):
+        if name_of(f) == name:
             return f
     return None
 
@@ -281,7 +303,7 @@ def start_app():
     env.pop('GTK_USE_PORTAL', None)
     app_log = open(os.path.join(WORK_DIR, 'onestop-desk.log'), 'w')
     app_process = subprocess.Popen([APP], stdin=subprocess.DEVNULL, stdout=app_log,
-                                   stderr=subprocess.STDOUT, env=env)
+                                   stderr=subprocess.STDOUT, env=env, cwd=WORK_DIR)
 
 
 def stop_app():
@@ -301,11 +323,8 @@ def stop_app():
 def quit_app():
     """Ctrl+Q, as the officer closes the desk; fails if the app does not go away."""
     win = main_window()
-    if win is not None:
-        try:
-            Atspi.Component.grab_focus(win)
-        except Exception:
-            pass
+    if win is None:
+        raise Failure('no main window to quit from')
     press_combo(Atspi.ModifierType.CONTROL, ord('q'))
     try:
         app_process.wait(10)
@@ -454,11 +473,18 @@ def step_bad_card():
         raise Failure('the malformed line changed the form: %r' % changed)
 
 
-def document_checks(win):
+def document_rows(win):
+    """(document name, its check button) for each row of "Thành phần hồ sơ"."""
     doc_list = find(win, Atspi.Role.LIST, 'Thành phần hồ sơ')
     if doc_list is None:
         raise Failure('no list named "Thành phần hồ sơ"')
-    return find_all(doc_list, lambda a: role_of(a) == Atspi.Role.CHECK_BOX)
+    rows = []
+    for item in children(doc_list):
+        doc = name_of(item)
+        check = find(item, Atspi.Role.CHECK_BOX)
+        if doc and check is not None:
+            rows.append((doc, check))
+    return rows
 
 
 def step_rest_of_form():
@@ -470,15 +496,19 @@ def step_rest_of_form():
     wait_for('the address row to clear', lambda: text_of(rows['Địa chỉ']) == '')
     type_into(rows['Địa chỉ'], ADDRESS)
 
-    checks = wait_for('the procedure\'s documents', lambda: document_checks(win))
-    if len(checks) < 2:
-        raise Failure('the procedure lists %d documents, need at least 2' % len(checks))
+    documents = wait_for('the procedure\'s documents', lambda: document_rows(win))
+    if len(documents) < 2:
+        raise Failure('the procedure lists %d documents, need at least 2' % len(documents))
+    page = find(win, None, 'OsReceptionPage')
+    form = [a for a in find_all(page, lambda a: role_of(a) == Atspi.Role.SCROLL_PANE)
+            if find(a, Atspi.Role.LIST, 'Thành phần hồ sơ') is not None][0]
     ticked = []
-    for check in checks[:2]:
-        doc = name_of(check)
-        if not doc:
-            raise Failure('a document check button has no accessible name')
-        activate(check)
+    for doc, check in documents[:2]:
+        # GTK 4.8 names it twice ("label" and "labelled-by" both count).
+        if not name_of(check).startswith(doc):
+            raise Failure('the check button of %r is named %r' % (doc, name_of(check)))
+        scroll_into_view(check, form)
+        click(check)
         wait_for('%r to be ticked' % doc, lambda: has_state(check, Atspi.StateType.CHECKED))
         spin = find(win, Atspi.Role.SPIN_BUTTON, 'Bản chính: %s' % doc)
         if spin is None:
@@ -497,7 +527,7 @@ def slip_window():
         return f
     # Without a window title, find the slip by its header.
     for f in frames():
-        if has_state(f, Atspi.StateType.SHOWING) and SLIP_TITLE in labels_in(f):
+        if SLIP_TITLE in labels_in(f):
             return f
     return None
 
@@ -522,7 +552,7 @@ def step_save():
 
 def file_dialog():
     for f in frames():
-        if f is state['slip'] or f is state['win'] or not has_state(f, Atspi.StateType.SHOWING):
+        if f is state['slip'] or f is state['win']:
             continue
         if find(f, Atspi.Role.TEXT, None) is not None or find(f, Atspi.Role.ENTRY, None) is not None:
             if name_of(f) == 'Xuất phiếu ra PDF':
@@ -581,8 +611,10 @@ def step_check_pdf():
     pages = sorted(p for p in os.listdir(WORK_DIR) if p.startswith('slip-page') and p.endswith('.png'))
     if not pages:
         raise Failure('pdftoppm made no picture of page 1')
-    result = subprocess.run(['zbarimg', '--raw', '-q', os.path.join(WORK_DIR, pages[0])],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, timeout=120)
+    with open(os.path.join(WORK_DIR, 'zbarimg.log'), 'w') as log:
+        result = subprocess.run(['zbarimg', '--raw', '-q', os.path.join(WORK_DIR, pages[0])],
+                                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log,
+                                timeout=120)
     decoded = [line for line in result.stdout.decode('utf-8').splitlines() if line]
     if not decoded:
         raise Failure('no QR code found on page 1 (zbarimg status %d)' % result.returncode)
@@ -590,18 +622,35 @@ def step_check_pdf():
         raise Failure('the QR code(s) on page 1 read %r, expected %r' % (decoded, code))
 
 
+def records_page_shown(win):
+    """The records page is on screen: its tab is selected and its search has a size."""
+    tabs = find_all(win, lambda a: role_of(a) == Atspi.Role.PAGE_TAB and name_of(a) == 'Hồ sơ')
+    search = find(win, Atspi.Role.ENTRY, 'Tìm hồ sơ')
+    if search is None or not any(has_state(t, Atspi.StateType.SELECTED) for t in tabs):
+        return None
+    ext = extents(search)
+    return search if ext.width > 0 and ext.height > 0 else None
+
+
 def step_find_record():
     win = state['win']
     slip = state['slip']
     code = state['code']
-    focus_target = find(slip, Atspi.Role.PUSH_BUTTON, None)
-    if not has_state(slip, Atspi.StateType.ACTIVE) and focus_target is not None:
-        click(focus_target)
-    press_key(KEY_ESCAPE)
-    wait_for('the slip window to close', lambda: slip_window() is None)
-    wait_for('the main window to be active again', lambda: has_state(win, Atspi.StateType.ACTIVE))
-    press_combo(Atspi.ModifierType.MOD1, ord('2'))     # Alt+2
-    search = wait_for('the records page', lambda: find(win, Atspi.Role.ENTRY, 'Tìm hồ sơ'))
+    # No window manager here: keys go to the window under the pointer once the file
+    # dialog has gone, so point at the slip window (its title) first.
+    title = [a for a in find_all(slip, lambda a: role_of(a) == Atspi.Role.LABEL)
+             if text_of(a) == SLIP_TITLE][0]
+    click(title)
+    if toast_shown(slip, 'Đã lưu'):
+        # libadwaita: the first Escape dismisses the toast, the next one the window.
+        press_key(KEY_ESCAPE)
+        wait_for('Escape to dismiss the toast',
+                 lambda: slip_window() is None or not toast_shown(slip, 'Đã lưu'))
+    if slip_window() is not None:
+        press_key(KEY_ESCAPE)
+    wait_for('the slip window to close on Escape', lambda: slip_window() is None)
+    press_combo(Atspi.ModifierType.ALT, ord('2'))     # Alt+2
+    search = wait_for('the records page after Alt+2', lambda: records_page_shown(win))
     table = find(win, Atspi.Role.TREE_TABLE, 'Danh sách hồ sơ')
     if table is None:
         raise Failure('no table named "Danh sách hồ sơ"')
@@ -613,7 +662,12 @@ def step_find_record():
     labels = labels_in(record)
     if CARD_NAME not in labels:
         raise Failure('the record window does not show the applicant %r' % CARD_NAME)
-    state['record_window'] = record
+    # Close it with its close button, so that Ctrl+Q goes to the main window.
+    close = find(record, Atspi.Role.PUSH_BUTTON, 'Close') or find(record, Atspi.Role.PUSH_BUTTON, 'Đóng')
+    if close is None:
+        raise Failure('the record window has no close button')
+    activate(close)
+    wait_for('the record window to close', lambda: frame_named(code) is None)
 
 
 def step_database():
