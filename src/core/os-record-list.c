@@ -132,14 +132,13 @@ append_filters (OsRecordList *self,
     case OS_DUE_STATE_EARLY:
       g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
                             " AND r.finished_at <= r.due_at"
-                            " AND date (r.finished_at, 'unixepoch', '+7 hours')"
-                            " < date (r.due_at, 'unixepoch', '+7 hours')");
+                            /* local days (UTC+7, no summer time) in integers */
+                            " AND (r.finished_at + 25200) / 86400 < (r.due_at + 25200) / 86400");
       break;
     case OS_DUE_STATE_ON_TIME:
       g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
                             " AND r.finished_at <= r.due_at"
-                            " AND date (r.finished_at, 'unixepoch', '+7 hours')"
-                            " = date (r.due_at, 'unixepoch', '+7 hours')");
+                            " AND (r.finished_at + 25200) / 86400 = (r.due_at + 25200) / 86400");
       break;
     case OS_DUE_STATE_LATE:
       g_string_append (sql, " AND r.status IN (9, 10) AND r.due_at <> 0 AND r.finished_at <> 0"
