@@ -207,6 +207,19 @@ bind_text (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
 }
 
+/* Runs a statement that returns no rows. */
+static gboolean
+step_done (OsStore       *self,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    return os_store_set_sqlite_error (self, rc, error);
+  return TRUE;
+}
+
 /* Migrations ------------------------------------------------------------------ */
 
 /* g_ptr_array_sort() passes pointers to the elements, not the strings. */
@@ -582,7 +595,6 @@ put_setting (OsStore     *self,
              GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
 
   stmt = prepare (self,
                   "INSERT INTO settings (key, value) VALUES (?1, ?2) "
@@ -592,9 +604,8 @@ put_setting (OsStore     *self,
     return FALSE;
   bind_text (stmt, 1, key);
   bind_text (stmt, 2, value);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -777,7 +788,6 @@ os_store_declare_day (OsStore             *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *iso = NULL;
-  int rc;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
@@ -792,9 +802,8 @@ os_store_declare_day (OsStore             *self,
   bind_text (stmt, 1, iso);
   sqlite3_bind_int (stmt, 2, kind);
   bind_text (stmt, 3, label);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   os_calendar_declare (self->calendar, date, kind, label);
   return TRUE;
@@ -807,7 +816,6 @@ os_store_undeclare_day (OsStore      *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *iso = NULL;
-  int rc;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (date != NULL && g_date_valid (date), FALSE);
@@ -817,9 +825,8 @@ os_store_undeclare_day (OsStore      *self,
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, iso);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   os_calendar_undeclare (self->calendar, date);
   return TRUE;
@@ -878,7 +885,6 @@ os_store_add_procedure (OsStore      *self,
   g_autofree char *documents = NULL;
   const OsTimeLimit *limit;
   GStrv docs;
-  int rc;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (OS_IS_PROCEDURE (procedure), FALSE);
@@ -911,9 +917,8 @@ os_store_add_procedure (OsStore      *self,
   bind_text (stmt, 8, os_procedure_get_fee (procedure));
   bind_text (stmt, 9, result);
   bind_text (stmt, 10, documents);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
 
   return load_procedures (self, error);
 }
@@ -998,7 +1003,6 @@ insert_record_row (OsStore     *self,
   g_autofree char *folded = NULL;
   const OsTimeLimit *limit = os_record_get_time_limit (record);
   GPtrArray *documents = os_record_get_documents (record);
-  int rc;
 
   if (stmt == NULL)
     return FALSE;
@@ -1034,9 +1038,8 @@ insert_record_row (OsStore     *self,
   sqlite3_bind_int64 (stmt, 29, os_record_get_returned_at (record));
   sqlite3_bind_int64 (stmt, 30, now);
   sqlite3_bind_int (stmt, 31, demo);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
   *local_id = sqlite3_last_insert_rowid (self->db);
 
   doc = cached (self,
@@ -1056,9 +1059,8 @@ insert_record_row (OsStore     *self,
       sqlite3_bind_int (doc, 4, d->originals);
       sqlite3_bind_int (doc, 5, d->certified);
       sqlite3_bind_int (doc, 6, d->copies);
-      rc = sqlite3_step (doc);
-      if (rc != SQLITE_DONE)
-        return os_store_set_sqlite_error (self, rc, error);
+      if (!step_done (self, doc, error))
+        return FALSE;
     }
 
   fts = cached (self, "INSERT INTO records_fts (rowid, text) VALUES (?1, ?2)", error);
@@ -1067,9 +1069,8 @@ insert_record_row (OsStore     *self,
   folded = fold_search_text (record);
   sqlite3_bind_int64 (fts, 1, *local_id);
   bind_text (fts, 2, folded);
-  rc = sqlite3_step (fts);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, fts, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -1085,7 +1086,6 @@ insert_event (OsStore     *self,
               GError     **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   stmt = cached (self,
                   "INSERT INTO record_events (record_id, at, actor, action, status, note) "
@@ -1099,9 +1099,8 @@ insert_event (OsStore     *self,
   bind_text (stmt, 4, action);
   sqlite3_bind_int (stmt, 5, status);
   bind_text (stmt, 6, note);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
@@ -1175,7 +1174,6 @@ insert_outbox (OsStore     *self,
   sqlite3_stmt *stmt;
   g_autofree char *id = os_uuid_v7_new ();
   g_autofree char *payload = record_payload (record);
-  int rc;
 
   stmt = cached (self,
                   "INSERT INTO outbox (id, record_id, kind, payload, base_version, created_at) "
@@ -1188,9 +1186,8 @@ insert_outbox (OsStore     *self,
   bind_text (stmt, 3, kind);
   bind_text (stmt, 4, payload);
   sqlite3_bind_int64 (stmt, 5, now);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
+  if (!step_done (self, stmt, error))
+    return FALSE;
   return TRUE;
 }
 
