@@ -72,7 +72,6 @@ fi
 if [ -s "$work/session.log" ]; then
   sed 's/^/# session: /' "$work/session.log"
 fi
-echo "# $name: status $status in $((end - start)) s, files in $work"
 
 # Everything this run started carries UI_TEST_WORK_DIR in its environment.  The bus
 # daemons and the accessibility launcher go away on their own once the session bus
@@ -107,7 +106,10 @@ if [ -n "$left" ]; then
   [ $status -eq 0 ] && status=1
 fi
 
+echo "# $name: status $status in $((end - start)) s"
 if [ $status -eq 0 ]; then
   rm -rf "$work"
+else
+  echo "# files of this run (logs, database, PDF): $work"
 fi
 exit $status
