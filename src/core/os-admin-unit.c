@@ -174,6 +174,13 @@ ensure_loaded (void)
     }
 }
 
+OsAdminUnit *
+os_admin_unit_new (const char *code,
+                   const char *name)
+{
+  return unit_new (code, name);
+}
+
 const char *
 os_admin_unit_get_code (OsAdminUnit *self)
 {

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (OsAdminUnit, os_admin_unit, OS, ADMIN_UNIT, GObject)
 
+/* A unit of one's own, e.g. a "choose…" entry at the top of a list (empty code). */
+OsAdminUnit *os_admin_unit_new            (const char  *code,
+                                           const char  *name);
 const char *os_admin_unit_get_code        (OsAdminUnit *self);
 /* The official name, e.g. "Phường Cầu Giấy", "Thành phố Hà Nội". */
 const char *os_admin_unit_get_name        (OsAdminUnit *self);

@@ -436,6 +436,7 @@ on_commune_selected (OsReceptionPage *self)
   OsAdminUnit *province = gtk_drop_down_get_selected_item (self->province_dropdown);
   OsAdminUnit *commune = gtk_drop_down_get_selected_item (self->commune_dropdown);
   g_autofree char *base = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->address_row)));
+  g_autofree char *address = NULL;
 
   if (province == NULL || commune == NULL)
     return;
@@ -445,14 +446,13 @@ on_commune_selected (OsReceptionPage *self)
     base[strlen (base) - strlen (self->address_suffix)] = '\0';
   g_strstrip (base);
 
-  g_free (self->address_suffix);
-  self->address_suffix = g_strdup_printf ("%s%s, %s", *base ? ", " : "",
-                                          os_admin_unit_get_name (commune),
-                                          os_admin_unit_get_name (province));
-  {
-    g_autofree char *address = g_strconcat (base, self->address_suffix, NULL);
-    gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
-  }
+  g_clear_pointer (&self->address_suffix, g_free);
+  if (*os_admin_unit_get_code (commune) != '\0')  /* not the "choose…" entry */
+    self->address_suffix = g_strdup_printf ("%s%s, %s", *base ? ", " : "",
+                                            os_admin_unit_get_name (commune),
+                                            os_admin_unit_get_name (province));
+  address = g_strconcat (base, self->address_suffix, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), address);
 }
 
 static void
@@ -460,13 +460,26 @@ on_province_selected (OsReceptionPage *self)
 {
   OsAdminUnit *province = gtk_drop_down_get_selected_item (self->province_dropdown);
   g_autoptr(GListModel) communes = NULL;
+  g_autoptr(GListStore) choices = NULL;
+  g_autoptr(OsAdminUnit) choose = NULL;
 
   if (province == NULL)
     return;
+
+  /* A first entry that says what to do, rather than GTK's "(None)". */
   communes = os_admin_unit_list_communes (os_admin_unit_get_code (province));
+  choices = g_list_store_new (OS_TYPE_ADMIN_UNIT);
+  choose = os_admin_unit_new ("", _("Chọn xã, phường…"));
+  g_list_store_append (choices, choose);
+  for (guint i = 0; i < g_list_model_get_n_items (communes); i++)
+    {
+      g_autoptr(OsAdminUnit) unit = g_list_model_get_item (communes, i);
+      g_list_store_append (choices, unit);
+    }
+
   g_signal_handlers_block_by_func (self->commune_dropdown, on_commune_selected, self);
-  gtk_drop_down_set_model (self->commune_dropdown, communes);
-  gtk_drop_down_set_selected (self->commune_dropdown, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_model (self->commune_dropdown, G_LIST_MODEL (choices));
+  gtk_drop_down_set_selected (self->commune_dropdown, 0);
   g_signal_handlers_unblock_by_func (self->commune_dropdown, on_commune_selected, self);
 }
 
