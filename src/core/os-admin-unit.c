@@ -229,6 +229,9 @@ os_admin_unit_find_province_of (const char *commune_name)
   ensure_loaded ();
   if (commune_name == NULL)
     return NULL;
+  /* An agency's name works too: "UBND Phường Cầu Giấy". */
+  if (g_str_has_prefix (commune_name, "UBND "))
+    commune_name += strlen ("UBND ");
 
   n = g_list_model_get_n_items (G_LIST_MODEL (provinces));
   for (guint i = 0; i < n; i++)

@@ -25,7 +25,8 @@ const char *os_admin_unit_get_short_name  (OsAdminUnit *self);
 GListModel *os_admin_unit_list_provinces  (void);
 /* The communes, wards and special zones of a province (empty for an unknown code). */
 GListModel *os_admin_unit_list_communes   (const char  *province_code);
-/* The province that has a commune named @commune_name, or NULL. */
+/* The province that has a commune named @commune_name (or whose people's committee,
+ * "UBND …", is named so), or NULL. */
 OsAdminUnit *os_admin_unit_find_province_of (const char *commune_name);
 
 G_END_DECLS

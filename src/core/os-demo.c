@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "os-admin-unit.h"
 #include "os-demo.h"
 #include "os-error.h"
 #include "os-record-code.h"
@@ -178,6 +179,7 @@ struct _OsDemoGenerator
   GPtrArray  *procedures;
   GRand      *rand;
   GArray     *days;       /* working days (GDate) between start and now */
+  char       *locality;   /* "Phường X, Thành phố Y" of the demo agency */
   gint64      now;
   guint       total;
   guint       produced;
@@ -214,6 +216,14 @@ os_demo_generator_new (OsStore *store,
   self->store = g_object_ref (store);
   self->calendar = g_object_ref (os_store_get_calendar (store));
   self->agency = os_store_dup_agency (store);
+  {
+    const char *commune = g_str_has_prefix (self->agency->name, "UBND ")
+                          ? self->agency->name + strlen ("UBND ") : self->agency->name;
+    OsAdminUnit *province = os_admin_unit_find_province_of (commune);
+
+    self->locality = province ? g_strdup_printf ("%s, %s", commune, os_admin_unit_get_name (province))
+                              : g_strdup (commune);
+  }
   self->rand = g_rand_new_with_seed (seed);
   self->now = now;
   self->total = total;
@@ -244,6 +254,7 @@ os_demo_generator_free (OsDemoGenerator *self)
   g_object_unref (self->store);
   g_object_unref (self->calendar);
   os_agency_free (self->agency);
+  g_free (self->locality);
   g_ptr_array_unref (self->procedures);
   g_rand_free (self->rand);
   g_array_unref (self->days);
@@ -277,7 +288,7 @@ fill_applicant (OsDemoGenerator *self,
                                             g_rand_int_range (r, 1, 13), g_rand_int_range (r, 1, 29));
   g_autofree char *phone = g_strdup_printf ("09%08d", g_rand_int_range (r, 0, 100000000));
   g_autofree char *address = g_strdup_printf ("Số %d %s, %s", g_rand_int_range (r, 1, 200),
-                                              PICK (r, streets), self->agency->name);
+                                              PICK (r, streets), self->locality);
 
   os_record_set_applicant_name (record, name);
   os_record_set_id_number (record, id);

@@ -489,12 +489,7 @@ find_agency_province (OsStore *store)
 {
   g_autoptr(OsAgency) agency = os_store_dup_agency (store);
   g_autoptr(GListModel) provinces = os_admin_unit_list_provinces ();
-  const char *name = agency->name;
-  OsAdminUnit *province;
-
-  if (g_str_has_prefix (name, "UBND "))
-    name += strlen ("UBND ");
-  province = os_admin_unit_find_province_of (name);
+  OsAdminUnit *province = os_admin_unit_find_province_of (agency->name);
   for (guint i = 0; province && i < g_list_model_get_n_items (provinces); i++)
     {
       g_autoptr(OsAdminUnit) unit = g_list_model_get_item (provinces, i);
