@@ -878,6 +878,50 @@ test_receive_number_10000 (Fixture       *f,
   g_assert_cmpstr (os_record_get_code (found), ==, b);
 }
 
+/* A full disk, simulated by capping the database's size: the save fails with a message
+ * that says so, and nothing of the record is written. */
+static void
+test_receive_disk_full (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(OsStore) store = open_store_with_agency (f->path);
+  sqlite3 *db = os_store_get_db (store);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *pages = NULL;
+  g_autofree char *cap = NULL;
+  Snapshot before, after;
+  gint64 now = 1798347600;  /* a working morning */
+  gboolean saved = TRUE;
+
+  g_free (receive_new (store, "Nguyễn Văn An", now));
+  pages = query_text (db, "PRAGMA page_count");
+  cap = g_strdup_printf ("PRAGMA max_page_count = %s", pages);
+  exec_sql (db, cap);
+
+  /* Fill what free pages are left until the disk is "full". */
+  for (int i = 0; i < 200 && saved; i++)
+    {
+      g_autoptr(OsRecord) record = new_record ("Trần Thị Bình", OS_STATUS_RECEIVED, NULL);
+
+      g_clear_error (&error);
+      before = snapshot (store);
+      saved = os_store_receive (store, record, now + i, &error);
+      if (!saved)
+        {
+          g_assert_error (error, OS_ERROR, OS_ERROR_DATABASE);
+          g_assert_nonnull (strstr (error->message, "Ổ đĩa đã đầy"));
+          g_assert_null (os_record_get_code (record));
+          after = snapshot (store);
+          assert_snapshot_equal (&before, &after);
+        }
+    }
+  g_assert_false (saved);
+  {
+    g_autofree char *check = query_text (db, "PRAGMA integrity_check");
+    g_assert_cmpstr (check, ==, "ok");
+  }
+}
+
 static void
 test_receive_exhausted (Fixture       *f,
                         gconstpointer  data)
@@ -1998,6 +2042,7 @@ main (int argc, char **argv)
   ADD ("/store/receive/no-agency", test_receive_no_agency);
   ADD ("/store/receive/number-10000", test_receive_number_10000);
   ADD ("/store/receive/exhausted", test_receive_exhausted);
+  ADD ("/store/receive/disk-full", test_receive_disk_full);
   ADD ("/store/receive/round-trip", test_receive_round_trip);
   ADD ("/store/find-by-code", test_find_by_code);
   ADD ("/store/concurrency/two-writers", test_concurrency_two_writers);
