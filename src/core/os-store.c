@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "os-blob-store.h"
 #include "os-core-resources.h"
 #include "os-error.h"
 #include "os-record-code.h"
@@ -1651,4 +1652,358 @@ os_store_insert_prepared (OsStore    *self,
 fail:
   rollback (self);
   return FALSE;
+}
+
+/* Attachments ------------------------------------------------------------------ */
+
+G_DEFINE_BOXED_TYPE (OsAttachment, os_attachment, os_attachment_copy, os_attachment_free)
+
+OsAttachment *
+os_attachment_copy (const OsAttachment *attachment)
+{
+  OsAttachment *copy;
+
+  g_return_val_if_fail (attachment != NULL, NULL);
+
+  copy = g_memdup2 (attachment, sizeof *attachment);
+  copy->id = g_strdup (attachment->id);
+  copy->document_name = g_strdup (attachment->document_name);
+  copy->file_name = g_strdup (attachment->file_name);
+  copy->mime_type = g_strdup (attachment->mime_type);
+  copy->sha256 = g_strdup (attachment->sha256);
+  return copy;
+}
+
+void
+os_attachment_free (OsAttachment *attachment)
+{
+  if (attachment == NULL)
+    return;
+  g_free (attachment->id);
+  g_free (attachment->document_name);
+  g_free (attachment->file_name);
+  g_free (attachment->mime_type);
+  g_free (attachment->sha256);
+  g_free (attachment);
+}
+
+static char *
+attachment_payload (const OsAttachment *a,
+                    const char         *record_uuid)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, a->id);
+  json_builder_set_member_name (b, "record_id");
+  json_builder_add_string_value (b, record_uuid);
+  json_builder_set_member_name (b, "document_name");
+  json_builder_add_string_value (b, a->document_name);
+  json_builder_set_member_name (b, "file_name");
+  json_builder_add_string_value (b, a->file_name);
+  json_builder_set_member_name (b, "mime_type");
+  json_builder_add_string_value (b, a->mime_type);
+  json_builder_set_member_name (b, "sha256");
+  json_builder_add_string_value (b, a->sha256);
+  json_builder_set_member_name (b, "size");
+  json_builder_add_int_value (b, a->size);
+  json_builder_set_member_name (b, "pages");
+  json_builder_add_int_value (b, a->pages);
+  json_builder_set_member_name (b, "created_at");
+  json_builder_add_int_value (b, a->created_at);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The record's UUID and version, inside the caller's transaction. */
+static gboolean
+attachment_record (OsStore  *self,
+                   gint64    local_id,
+                   char    **uuid,
+                   gint64   *version,
+                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT id, version FROM records WHERE local_id = ?1",
+                                          error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                           _("Không tìm thấy hồ sơ của tệp đính kèm (có thể hồ sơ đã bị xóa)."));
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return os_store_set_sqlite_error (self, rc, error);
+  *uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  *version = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+static gboolean
+insert_attachment_outbox (OsStore            *self,
+                          const OsAttachment *a,
+                          const char         *kind,
+                          gint64              now,
+                          GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *record_uuid = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *id = os_uuid_v7_new ();
+  gint64 version = 0;
+
+  if (!attachment_record (self, a->record_id, &record_uuid, &version, error))
+    return FALSE;
+  payload = attachment_payload (a, record_uuid);
+  stmt = prepare (self,
+                  "INSERT INTO outbox (id, record_id, kind, payload, base_version, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  bind_text (stmt, 2, record_uuid);
+  bind_text (stmt, 3, kind);
+  bind_text (stmt, 4, payload);
+  sqlite3_bind_int64 (stmt, 5, version);
+  sqlite3_bind_int64 (stmt, 6, now);
+  return step_done (self, stmt, error);
+}
+
+char *
+os_store_add_attachment (OsStore     *self,
+                         gint64       local_id,
+                         const char  *document_name,
+                         const char  *file_name,
+                         const char  *mime_type,
+                         const char  *sha256,
+                         gint64       size,
+                         int          pages,
+                         gint64       now,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *id = NULL;
+  OsAttachment a;
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!os_blob_store_sha256_is_valid (sha256))
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                           _("Mã SHA-256 của tệp đính kèm không hợp lệ (cần đúng 64 chữ số hệ 16 viết thường)."));
+      return NULL;
+    }
+  if (file_name == NULL || *file_name == '\0' || !g_utf8_validate (file_name, -1, NULL))
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                           _("Tệp đính kèm phải có tên."));
+      return NULL;
+    }
+  if (mime_type == NULL || *mime_type == '\0' || size < 0 || pages < 0)
+    {
+      g_set_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                   _("Thông tin của tệp đính kèm “%s” không hợp lệ."), file_name);
+      return NULL;
+    }
+
+  id = os_uuid_v7_new ();
+  a = (OsAttachment) {
+    .id = id,
+    .record_id = local_id,
+    .document_name = (char *) (document_name ? document_name : ""),
+    .file_name = (char *) file_name,
+    .mime_type = (char *) mime_type,
+    .sha256 = (char *) sha256,
+    .size = size,
+    .pages = pages,
+    .created_at = now,
+  };
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+
+  stmt = prepare (self,
+                  "INSERT INTO attachments (id, record_id, document_name, file_name, mime_type, "
+                  "sha256, size, pages, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  /* Look the record up first: a foreign-key failure would not say which. */
+  if (!insert_attachment_outbox (self, &a, "attach", now, error))
+    goto fail;
+  bind_text (stmt, 1, a.id);
+  sqlite3_bind_int64 (stmt, 2, a.record_id);
+  bind_text (stmt, 3, a.document_name);
+  bind_text (stmt, 4, a.file_name);
+  bind_text (stmt, 5, a.mime_type);
+  bind_text (stmt, 6, a.sha256);
+  sqlite3_bind_int64 (stmt, 7, a.size);
+  sqlite3_bind_int (stmt, 8, a.pages);
+  sqlite3_bind_int64 (stmt, 9, a.created_at);
+  if (!step_done (self, stmt, error) || !exec (self, "COMMIT", error))
+    goto fail;
+
+  return g_steal_pointer (&id);
+
+fail:
+  rollback (self);
+  return NULL;
+}
+
+#define ATTACHMENT_COLUMNS \
+  "id, record_id, document_name, file_name, mime_type, sha256, size, pages, created_at"
+
+static OsAttachment *
+attachment_from_stmt (sqlite3_stmt *stmt)
+{
+  OsAttachment *a = g_new0 (OsAttachment, 1);
+
+  a->id = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  a->record_id = sqlite3_column_int64 (stmt, 1);
+  a->document_name = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  a->file_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  a->mime_type = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+  a->sha256 = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+  a->size = sqlite3_column_int64 (stmt, 6);
+  a->pages = sqlite3_column_int (stmt, 7);
+  a->created_at = sqlite3_column_int64 (stmt, 8);
+  return a;
+}
+
+GPtrArray *
+os_store_list_attachments (OsStore  *self,
+                           gint64    local_id,
+                           GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) os_attachment_free);
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT " ATTACHMENT_COLUMNS " FROM attachments "
+                  "WHERE record_id = ?1 ORDER BY created_at, rowid",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (attachments, attachment_from_stmt (stmt));
+  if (rc != SQLITE_DONE)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&attachments);
+}
+
+static gint64
+blob_references (OsStore     *self,
+                 const char  *sha256,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self, "SELECT COUNT(*) FROM attachments WHERE sha256 = ?1",
+                                          error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, sha256);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+gboolean
+os_store_remove_attachment (OsStore     *self,
+                            const char  *id,
+                            char       **unreferenced_sha256_out,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) select = NULL;
+  g_autoptr(sqlite3_stmt) delete = NULL;
+  g_autoptr(OsAttachment) a = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 references;
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (unreferenced_sha256_out != NULL)
+    *unreferenced_sha256_out = NULL;
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  select = prepare (self, "SELECT " ATTACHMENT_COLUMNS " FROM attachments WHERE id = ?1", error);
+  if (select == NULL)
+    goto fail;
+  bind_text (select, 1, id);
+  rc = sqlite3_step (select);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                           _("Không tìm thấy tệp đính kèm (có thể đã được gỡ)."));
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  a = attachment_from_stmt (select);
+
+  delete = prepare (self, "DELETE FROM attachments WHERE id = ?1", error);
+  if (delete == NULL)
+    goto fail;
+  bind_text (delete, 1, id);
+  if (!step_done (self, delete, error) ||
+      !insert_attachment_outbox (self, a, "detach", now, error))
+    goto fail;
+  references = blob_references (self, a->sha256, error);
+  if (references < 0 || !exec (self, "COMMIT", error))
+    goto fail;
+
+  if (references == 0 && unreferenced_sha256_out != NULL)
+    *unreferenced_sha256_out = g_steal_pointer (&a->sha256);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gint64
+os_store_count_blob_references (OsStore     *self,
+                                const char  *sha256,
+                                GError     **error)
+{
+  g_return_val_if_fail (OS_IS_STORE (self), -1);
+
+  if (!os_blob_store_sha256_is_valid (sha256))
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                           _("Mã SHA-256 của tệp đính kèm không hợp lệ (cần đúng 64 chữ số hệ 16 viết thường)."));
+      return -1;
+    }
+  return blob_references (self, sha256, error);
 }

@@ -106,4 +106,56 @@ gboolean      os_store_insert_prepared      (OsStore            *self,
                                              gboolean            demo,
                                              GError            **error);
 
+/* Attachments: files of a record, kept in the blob store (os-blob-store.h) by SHA-256. */
+typedef struct
+{
+  char   *id;             /* UUID v7 */
+  gint64  record_id;      /* the record's local id */
+  char   *document_name;  /* the document of the record it belongs to, or "" */
+  char   *file_name;
+  char   *mime_type;
+  char   *sha256;
+  gint64  size;
+  int     pages;
+  gint64  created_at;
+} OsAttachment;
+
+#define OS_TYPE_ATTACHMENT (os_attachment_get_type ())
+
+GType         os_attachment_get_type        (void) G_GNUC_CONST;
+OsAttachment *os_attachment_copy            (const OsAttachment *attachment);
+void          os_attachment_free            (OsAttachment       *attachment);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OsAttachment, os_attachment_free)
+
+/* Adds a row for a file already in the blob store, with an outbox entry "attach", in one
+ * transaction. Returns the new attachment's id, or NULL (OS_ERROR_NOT_FOUND for a record
+ * that does not exist, OS_ERROR_INVALID_INPUT for a bad SHA-256, name or type). */
+char         *os_store_add_attachment       (OsStore            *self,
+                                             gint64              local_id,
+                                             const char         *document_name,
+                                             const char         *file_name,
+                                             const char         *mime_type,
+                                             const char         *sha256,
+                                             gint64              size,
+                                             int                 pages,
+                                             gint64              now,
+                                             GError            **error);
+/* The record's attachments (OsAttachment), oldest first. */
+GPtrArray    *os_store_list_attachments     (OsStore            *self,
+                                             gint64              local_id,
+                                             GError            **error);
+/* Removes one attachment row, with an outbox entry "detach", in one transaction. If no
+ * other attachment names the same file any more, @unreferenced_sha256_out gets its
+ * SHA-256 and the caller removes it from the blob store; otherwise it gets NULL. */
+gboolean      os_store_remove_attachment    (OsStore            *self,
+                                             const char         *id,
+                                             char              **unreferenced_sha256_out,
+                                             GError            **error);
+/* How many attachments name @sha256 (for collecting the files left over when records are
+ * deleted), or -1 on error. */
+gint64        os_store_count_blob_references (OsStore           *self,
+                                              const char        *sha256,
+                                              GError           **error);
+
 G_END_DECLS

@@ -18,5 +18,9 @@ OsRecordWindow *os_record_window_new (OsStore    *store,
                                       GSettings  *settings,
                                       gint64      local_id,
                                       GError    **error);
+/* Checks @file, copies it into the desk's file store and attaches it to the record; a
+ * refusal is shown in the window and attaches nothing. */
+void            os_record_window_attach_file (OsRecordWindow *self,
+                                              GFile          *file);
 
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include "os-demo.h"
 #include "os-preferences-window.h"
 #include "os-reception-page.h"
+#include "os-record-window.h"
+#include "os-scan-window.h"
 #include "os-records-page.h"
 #include "os-slip-window.h"
 
@@ -54,19 +56,33 @@ close_windows (void)
 }
 
 static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      remove_tree (child);
+    }
+  g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autofree char *path = g_build_filename (f->dir, "desk.sqlite3", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
   close_windows ();
   g_clear_object (&f->store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (f->dir);
+  remove_tree (f->dir);
+  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
 }
 
@@ -333,19 +349,221 @@ test_preferences_rejects (Fixture       *f,
   }
 }
 
+static gint64
+count_attachments (OsStore *store,
+                   gint64   local_id)
+{
+  g_autoptr(GPtrArray) list = os_store_list_attachments (store, local_id, NULL);
+
+  g_assert_nonnull (list);
+  return list->len;
+}
+
+static void
+wait_for_attachments (OsStore *store,
+                      gint64   local_id,
+                      gint64   expected)
+{
+  for (int i = 0; i < 500 && count_attachments (store, local_id) != expected; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpint (count_attachments (store, local_id), ==, expected);
+}
+
+static void
+test_record_attachments (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 120, 80);
+  g_autofree char *png = g_build_filename (f->dir, "giay-to.png", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "hong.pdf", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  OsRecordWindow *first, *second;
+  gint64 a, b;
+
+  generator = os_demo_generator_new (f->store, 11, now - 10 * 86400, now, 2);
+  records = os_demo_generator_next (generator, 2);
+  g_assert_true (os_store_insert_prepared (f->store, records, TRUE, &error));
+  a = os_record_get_local_id (g_ptr_array_index (records, 0));
+  b = os_record_get_local_id (g_ptr_array_index (records, 1));
+
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, png, "png", &error, NULL));
+  g_assert_true (g_file_set_contents (bad, "%PDF-1.7 not really a PDF", -1, &error));
+
+  first = os_record_window_new (f->store, NULL, a, &error);
+  g_assert_no_error (error);
+  second = os_record_window_new (f->store, NULL, b, &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (first));
+
+  /* A broken file is refused and attaches nothing. */
+  os_record_window_attach_file (first, bad_file);
+  for (int i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_cmpint (count_attachments (f->store, a), ==, 0);
+
+  /* The same picture on two records is stored once. */
+  os_record_window_attach_file (first, png_file);
+  wait_for_attachments (f->store, a, 1);
+  os_record_window_attach_file (second, png_file);
+  wait_for_attachments (f->store, b, 1);
+
+  {
+    g_autoptr(GPtrArray) list = os_store_list_attachments (f->store, a, NULL);
+    OsAttachment *attachment = g_ptr_array_index (list, 0);
+    g_autofree char *unreferenced = NULL;
+
+    g_assert_cmpstr (attachment->file_name, ==, "giay-to.png");
+    g_assert_cmpstr (attachment->mime_type, ==, "image/png");
+    g_assert_true (os_store_remove_attachment (f->store, attachment->id, &unreferenced, &error));
+    g_assert_null (unreferenced);  /* the second record still uses the file */
+  }
+
+  gtk_window_destroy (GTK_WINDOW (second));
+}
+
+/* SANE's own test backend, configured in a private directory (TESTING.md). */
+static char *sane_dir;
+
+static void
+set_up_sane (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *conf = NULL;
+  g_autofree char *dll = NULL;
+  g_autofree char *test_conf = NULL;
+
+  sane_dir = g_dir_make_tmp ("onestop-sane-XXXXXX", &error);
+  g_assert_no_error (error);
+  dll = g_build_filename (sane_dir, "dll.conf", NULL);
+  test_conf = g_build_filename (sane_dir, "test.conf", NULL);
+  g_assert_true (g_file_set_contents (dll, "test\n", -1, &error));
+  if (!g_file_get_contents ("/etc/sane.d/test.conf", &conf, NULL, NULL))
+    conf = g_strdup ("");
+  g_assert_true (g_file_set_contents (test_conf, conf, -1, &error));
+  g_setenv ("SANE_CONFIG_DIR", sane_dir, TRUE);
+}
+
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  for (int i = 0; i < 1000 && !done (data); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_true (done (data));
+}
+
+static gboolean
+devices_listed (gpointer window)
+{
+  GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (child (window, OS_TYPE_SCAN_WINDOW, "device_dropdown")));
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+typedef struct { OsScanWindow *window; guint pages; } PagesWanted;
+
+static gboolean
+scanned_enough (gpointer data)
+{
+  PagesWanted *wanted = data;
+
+  return os_scan_window_get_n_pages (wanted->window) >= wanted->pages &&
+         gtk_widget_is_sensitive (GTK_WIDGET (child (wanted->window, OS_TYPE_SCAN_WINDOW, "scan_button")));
+}
+
+static void
+test_scan_to_attachment (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  OsRecordWindow *record_window;
+  OsScanWindow *scan;
+  OsRecord *record;
+  gint64 id;
+
+  generator = os_demo_generator_new (f->store, 5, now - 5 * 86400, now, 1);
+  records = os_demo_generator_next (generator, 1);
+  g_assert_true (os_store_insert_prepared (f->store, records, TRUE, &error));
+  record = g_ptr_array_index (records, 0);
+  id = os_record_get_local_id (record);
+
+  record_window = os_record_window_new (f->store, NULL, id, &error);
+  g_assert_no_error (error);
+  scan = os_scan_window_new (record_window, record, NULL);
+  gtk_window_present (GTK_WINDOW (scan));
+  wait_until (devices_listed, scan);
+
+  /* Three pages from the glass at 150 dpi, one scan each, as an officer turns the pages. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (scan, OS_TYPE_SCAN_WINDOW, "dpi_dropdown")), 0);
+  for (guint i = 1; i <= 3; i++)
+    {
+      PagesWanted wanted = { scan, i };
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan), "scan.scan", NULL));
+      wait_until (scanned_enough, &wanted);
+    }
+  g_assert_cmpuint (os_scan_window_get_n_pages (scan), ==, 3);
+
+  /* Arranging: the grid follows the pages; rotating keeps the count. */
+  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_grid_view_get_model (
+    GTK_GRID_VIEW (child (scan, OS_TYPE_SCAN_WINDOW, "pages_view")))), 1);
+  gtk_widget_activate_action (GTK_WIDGET (scan), "scan.rotate", NULL);
+  g_assert_cmpuint (os_scan_window_get_n_pages (scan), ==, 3);
+
+  gtk_widget_activate_action (GTK_WIDGET (scan), "scan.save", NULL);
+  wait_for_attachments (f->store, id, 1);
+
+  attachments = os_store_list_attachments (f->store, id, &error);
+  g_assert_no_error (error);
+  {
+    OsAttachment *a = g_ptr_array_index (attachments, 0);
+
+    g_assert_cmpstr (a->mime_type, ==, "application/pdf");
+    g_assert_cmpint (a->pages, ==, 3);
+    g_assert_true (g_str_has_prefix (a->file_name, os_record_get_code (record)));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("NO_AT_BRIDGE", "1", TRUE);
+  set_up_sane ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
   g_test_add ("/desk/reception/qr", Fixture, NULL, fixture_set_up, test_reception_qr, fixture_tear_down);
   g_test_add ("/desk/reception/save", Fixture, NULL, fixture_set_up, test_reception_save, fixture_tear_down);
   g_test_add ("/desk/records/scanner", Fixture, NULL, fixture_set_up, test_records_scanner, fixture_tear_down);
+  g_test_add ("/desk/record/attachments", Fixture, NULL, fixture_set_up, test_record_attachments, fixture_tear_down);
+  g_test_add ("/desk/scan/to-attachment", Fixture, NULL, fixture_set_up, test_scan_to_attachment, fixture_tear_down);
   g_test_add ("/desk/preferences/rejects", Fixture, NULL, fixture_set_up, test_preferences_rejects, fixture_tear_down);
 
-  return g_test_run ();
+  {
+    int status = g_test_run ();
+
+    remove_tree (sane_dir);
+    g_free (sane_dir);
+    return status;
+  }
 }
