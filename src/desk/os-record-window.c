@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "os-attachment-viewer.h"
 #include "os-blob-store.h"
 #include "os-datetime.h"
 #include "os-import.h"
@@ -187,15 +188,18 @@ on_open_attachment (GtkButton      *button,
 {
   const char *sha256 = g_object_get_data (G_OBJECT (button), "sha256");
   g_autofree char *path = os_blob_store_get_path (self->blobs, sha256);
-  g_autofree char *uri = NULL;
+  g_autoptr(GFile) file = NULL;
+  OsAttachmentViewer *viewer;
 
   if (path == NULL)
     {
       toast (self, _("Không tìm thấy tệp trên máy này."));
       return;
     }
-  uri = g_filename_to_uri (path, NULL, NULL);
-  gtk_show_uri (GTK_WINDOW (self), uri, GDK_CURRENT_TIME);
+  file = g_file_new_for_path (path);
+  viewer = os_attachment_viewer_new (file, g_object_get_data (G_OBJECT (button), "file-name"));
+  gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (viewer));
 }
 
 static void
@@ -285,6 +289,7 @@ reload_attachments (OsRecordWindow *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), a->file_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       g_object_set_data_full (G_OBJECT (open), "sha256", g_strdup (a->sha256), g_free);
+      g_object_set_data_full (G_OBJECT (open), "file-name", g_strdup (a->file_name), g_free);
       g_object_set_data_full (G_OBJECT (remove), "attachment-id", g_strdup (a->id), g_free);
       g_object_set_data_full (G_OBJECT (remove), "file-name", g_strdup (a->file_name), g_free);
       g_signal_connect (open, "clicked", G_CALLBACK (on_open_attachment), self);

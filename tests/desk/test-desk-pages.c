@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
 #include "os-demo.h"
 #include "os-preferences-window.h"
 #include "os-reception-page.h"
+#include "os-attachment-viewer.h"
 #include "os-record-window.h"
 #include "os-scan-window.h"
 #include "os-records-page.h"
@@ -433,6 +435,78 @@ test_record_attachments (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+static void
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  for (int i = 0; i < 1000 && !done (data); i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_true (done (data));
+}
+
+static gboolean
+viewer_ready (gpointer viewer)
+{
+  return os_attachment_viewer_get_n_pages (viewer) > 0 &&
+         gtk_picture_get_paintable (GTK_PICTURE (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "picture"))) != NULL;
+}
+
+static gboolean
+viewer_failed (gpointer viewer)
+{
+  return *gtk_label_get_label (GTK_LABEL (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "status_label"))) != '\0' &&
+         !g_str_has_suffix (gtk_label_get_label (GTK_LABEL (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "status_label"))), "…");
+}
+
+static void
+test_viewer (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *pdf = g_build_filename (f->dir, "ba-trang.pdf", NULL);
+  g_autofree char *bad = g_build_filename (f->dir, "hong.pdf", NULL);
+  g_autoptr(GFile) pdf_file = g_file_new_for_path (pdf);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad);
+  g_autoptr(GError) error = NULL;
+  cairo_surface_t *surface = cairo_pdf_surface_create (pdf, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+  OsAttachmentViewer *viewer, *broken;
+  GdkPaintable *first;
+
+  for (int i = 0; i < 3; i++)
+    {
+      cairo_rectangle (cr, 50, 50 + 100 * i, 200, 80);
+      cairo_fill (cr);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_assert_true (g_file_set_contents (bad, "%PDF-1.7 broken", -1, &error));
+
+  viewer = os_attachment_viewer_new (pdf_file, "ba-trang.pdf");
+  gtk_window_present (GTK_WINDOW (viewer));
+  wait_until (viewer_ready, viewer);
+  g_assert_cmpint (os_attachment_viewer_get_n_pages (viewer), ==, 3);
+  first = gtk_picture_get_paintable (GTK_PICTURE (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "picture")));
+
+  /* Page Down shows the next page, drawn anew. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.next", NULL));
+  g_assert_cmpint (os_attachment_viewer_get_page (viewer), ==, 1);
+  for (int i = 0; i < 500 && gtk_picture_get_paintable (GTK_PICTURE (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "picture"))) == first; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10000);
+    }
+  g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "picture"))) != first);
+
+  /* A broken file says so and shows nothing. */
+  broken = os_attachment_viewer_new (bad_file, "hong.pdf");
+  gtk_window_present (GTK_WINDOW (broken));
+  wait_until (viewer_failed, broken);
+  g_assert_cmpint (os_attachment_viewer_get_n_pages (broken), ==, 0);
+}
+
 /* SANE's own test backend, configured in a private directory (TESTING.md). */
 static char *sane_dir;
 
@@ -455,16 +529,6 @@ set_up_sane (void)
   g_setenv ("SANE_CONFIG_DIR", sane_dir, TRUE);
 }
 
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  for (int i = 0; i < 1000 && !done (data); i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
-  g_assert_true (done (data));
-}
 
 static gboolean
 devices_listed (gpointer window)
@@ -557,6 +621,7 @@ main (int   argc,
   g_test_add ("/desk/records/scanner", Fixture, NULL, fixture_set_up, test_records_scanner, fixture_tear_down);
   g_test_add ("/desk/record/attachments", Fixture, NULL, fixture_set_up, test_record_attachments, fixture_tear_down);
   g_test_add ("/desk/scan/to-attachment", Fixture, NULL, fixture_set_up, test_scan_to_attachment, fixture_tear_down);
+  g_test_add ("/desk/viewer", Fixture, NULL, fixture_set_up, test_viewer, fixture_tear_down);
   g_test_add ("/desk/preferences/rejects", Fixture, NULL, fixture_set_up, test_preferences_rejects, fixture_tear_down);
 
   {

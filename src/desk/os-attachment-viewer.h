@@ -1,0 +1,20 @@
+/* os-attachment-viewer.h: read an attached PDF or image inside the app.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define OS_TYPE_ATTACHMENT_VIEWER (os_attachment_viewer_get_type ())
+
+G_DECLARE_FINAL_TYPE (OsAttachmentViewer, os_attachment_viewer, OS, ATTACHMENT_VIEWER, AdwWindow)
+
+OsAttachmentViewer *os_attachment_viewer_new      (GFile              *file,
+                                                   const char         *title);
+int                 os_attachment_viewer_get_page (OsAttachmentViewer *self);
+int                 os_attachment_viewer_get_n_pages (OsAttachmentViewer *self);
+
+G_END_DECLS

@@ -1,0 +1,94 @@
+/* bench-viewer.c: opening a 200-page PDF to its first page, as the attachment viewer does.
+ *
+ * Prints the median of several runs of open + first page at 1.25 px/pt, and the ratio to
+ * drawing one page of an already open document (the part that does not grow with pages).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <cairo-pdf.h>
+#include <glib/gstdio.h>
+
+#include "os-pdf-renderer.h"
+
+#define PAGES 200
+#define RUNS 7
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *values,
+        int     n)
+{
+  qsort (values, n, sizeof (double), compare_doubles);
+  return values[n / 2];
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-viewer-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "200-trang.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  cairo_surface_t *surface = cairo_pdf_surface_create (path, 595, 842);
+  cairo_t *cr = cairo_create (surface);
+  double open_ms[RUNS], page_ms[RUNS];
+  struct stat st;
+
+  for (int p = 0; p < PAGES; p++)
+    {
+      cairo_select_font_face (cr, "serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, 11);
+      for (int line = 0; line < 60; line++)
+        {
+          cairo_move_to (cr, 60, 60 + line * 12);
+          cairo_show_text (cr, "Giay to trong ho so, trang dai de thu mo tai lieu 200 trang.");
+        }
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  g_stat (path, &st);
+
+  for (int i = 0; i < RUNS; i++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      g_autoptr(OsPdfRenderer) renderer = os_pdf_renderer_open (file, NULL, &error);
+      cairo_surface_t *page;
+      gint64 middle;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (os_pdf_renderer_get_n_pages (renderer), ==, PAGES);
+      page = os_pdf_renderer_render (renderer, 0, 1.25, &error);
+      g_assert_no_error (error);
+      cairo_surface_destroy (page);
+      middle = g_get_monotonic_time ();
+      open_ms[i] = (middle - start) / 1000.0;
+
+      page = os_pdf_renderer_render (renderer, PAGES / 2, 1.25, &error);
+      g_assert_no_error (error);
+      cairo_surface_destroy (page);
+      page_ms[i] = (g_get_monotonic_time () - middle) / 1000.0;
+    }
+
+  {
+    double open = median (open_ms, RUNS), page = median (page_ms, RUNS);
+
+    g_print ("viewer    PDF of %d pages, %.1f MB\n", PAGES, st.st_size / 1e6);
+    g_print ("viewer    open + first page at 1.25 px/pt   median %.1f ms\n", open);
+    g_print ("viewer    one more page, document open      median %.1f ms\n", page);
+    g_print ("viewer    ratio open-to-first-page / one page: %.1fx\n", open / page);
+    g_print ("summary: viewer-open-first-page-ms %.1f\n", open);
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+  return 0;
+}
