@@ -44,6 +44,7 @@ struct _OsScanWindow
   GCancellable    *scan_cancellable;
   gulong           page_handler;
   gboolean         scanning;
+  gboolean         appending;    /* a page is being added at the end: one new thumbnail */
 };
 
 G_DEFINE_FINAL_TYPE (OsScanWindow, os_scan_window, ADW_TYPE_WINDOW)
@@ -77,6 +78,17 @@ on_document_changed (OsScanWindow *self)
   g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (g_object_unref);
   int n = os_document_pdf_get_n_pages (self->document);
   guint selected = gtk_single_selection_get_selected (self->selection);
+
+  /* A page from the scanner: draw only its thumbnail, so a long batch stays quick. */
+  if (self->appending && (guint) n == g_list_model_get_n_items (G_LIST_MODEL (self->thumbnails)) + 1)
+    {
+      g_autoptr(GdkPixbuf) preview = os_document_pdf_render_preview (self->document, n - 1, THUMBNAIL_SIZE);
+      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (preview);
+
+      g_list_store_append (self->thumbnails, texture);
+      update_actions (self);
+      return;
+    }
 
   for (int i = 0; i < n; i++)
     {
@@ -179,7 +191,9 @@ on_page_scanned (OsScanner    *scanner,
 {
   g_autofree char *text = g_strdup_printf (_("Đã quét %u trang…"), index + 1);
 
+  self->appending = TRUE;
   os_document_pdf_add_page (self->document, page, dpi);
+  self->appending = FALSE;
   status (self, text);
 }
 

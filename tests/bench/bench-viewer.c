@@ -8,6 +8,7 @@
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
+#include "os-document-pdf.h"
 #include "os-pdf-renderer.h"
 
 #define PAGES 200
@@ -86,6 +87,27 @@ main (int   argc,
     g_print ("viewer    one more page, document open      median %.1f ms\n", page);
     g_print ("viewer    ratio open-to-first-page / one page: %.1fx\n", open / page);
     g_print ("summary: viewer-open-first-page-ms %.1f\n", open);
+  }
+
+  /* From a page's pixels arriving (A4 grey at 300 dpi) to the thumbnail the scan window
+   * shows: the page goes into the document and a 180 px preview is drawn. */
+  {
+    g_autoptr(GdkPixbuf) page = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 2480, 3508);
+    g_autoptr(OsDocumentPdf) document = os_document_pdf_new ();
+    double thumb_ms[RUNS];
+
+    gdk_pixbuf_fill (page, 0xf2f2f2ff);
+    for (int i = 0; i < RUNS; i++)
+      {
+        gint64 start = g_get_monotonic_time ();
+        int index = os_document_pdf_add_page (document, page, 300);
+        g_autoptr(GdkPixbuf) preview = os_document_pdf_render_preview (document, index, 180);
+
+        g_assert_nonnull (preview);
+        thumb_ms[i] = (g_get_monotonic_time () - start) / 1000.0;
+      }
+    g_print ("scan      A4 300 dpi page to its 180 px thumbnail  median %.1f ms\n", median (thumb_ms, RUNS));
+    g_print ("summary: scan-page-to-thumbnail-ms %.1f\n", median (thumb_ms, RUNS));
   }
 
   g_unlink (path);
