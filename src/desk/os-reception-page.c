@@ -8,6 +8,8 @@
 
 #include "os-admin-unit.h"
 #include "os-cccd.h"
+#include "os-code-scan.h"
+#include "os-page-codes.h"
 #include "os-datetime.h"
 #include "os-reception-page.h"
 #include "os-slip-window.h"
@@ -48,6 +50,7 @@ struct _OsReceptionPage
   GtkStringList      *documents;
   OsProcedure        *procedure;
   char               *folded_query;
+  GCancellable       *cancellable;
   char               *address_suffix;  /* ", <commune>, <province>" added by the pickers */
   guint               default_province;
 };
@@ -391,6 +394,77 @@ on_applicant_row_activated (AdwEntryRow     *row,
   fill_from_card (self, card);
   toast (self, _("Đã điền thông tin từ thẻ căn cước."));
   gtk_widget_grab_focus (GTK_WIDGET (self->phone_row));
+}
+
+/* Reading a card or a receipt on the scanner ------------------------------------ */
+
+static void
+on_code_scanned (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = os_code_scan_finish (result, &error);
+  OsReceptionPage *self;
+
+  if (codes == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = user_data;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reception.scan-code", TRUE);
+  if (codes == NULL)
+    {
+      toast (self, error->message);
+      return;
+    }
+
+  for (guint i = 0; i < codes->len; i++)
+    {
+      OsPageCode *code = g_ptr_array_index (codes, i);
+      OsPageCodeKind kind;
+
+      if (!os_page_codes_classify (code->data, &kind))
+        continue;
+
+      if (kind == OS_PAGE_CODE_CITIZEN_CARD)
+        {
+          g_autoptr(OsCitizenCard) card = os_citizen_card_parse (code->data, &error);
+
+          if (card == NULL)
+            {
+              toast (self, error->message);
+              return;
+            }
+          fill_from_card (self, card);
+          toast (self, _("Đã điền thông tin từ thẻ căn cước."));
+          return;
+        }
+      if (kind == OS_PAGE_CODE_RECORD)
+        {
+          g_autoptr(OsRecord) record = os_store_find_record_by_code (self->store, code->data, &error);
+          OsWindow *window = get_window (self);
+
+          if (record == NULL)
+            toast (self, error->message);
+          else if (window != NULL)
+            os_window_open_record (window, os_record_get_local_id (record));
+          return;
+        }
+    }
+  toast (self, _("Không tìm thấy mã QR của thẻ căn cước hay phiếu hẹn trên trang vừa quét."));
+}
+
+static void
+scan_code_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  OsReceptionPage *self = OS_RECEPTION_PAGE (widget);
+  g_autoptr(OsScanner) scanner = os_scanner_new ();
+  g_autofree char *device = self->settings ? g_settings_get_string (self->settings, "scanner") : NULL;
+
+  gtk_widget_action_set_enabled (widget, "reception.scan-code", FALSE);
+  toast (self, _("Đang quét…"));
+  os_code_scan_async (scanner, device, self->cancellable, on_code_scanned, self);
 }
 
 /* Address pickers --------------------------------------------------------------- */
@@ -829,6 +903,9 @@ os_reception_page_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->folded_query, g_free);
   g_clear_pointer (&self->address_suffix, g_free);
+  if (self->cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (os_reception_page_parent_class)->dispose (object);
 }
@@ -874,6 +951,9 @@ os_reception_page_class_init (OsReceptionPageClass *klass)
   gtk_widget_class_install_action (widget_class, "reception.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "reception.refuse", NULL, refuse_action);
   gtk_widget_class_install_action (widget_class, "reception.supplement", NULL, supplement_action);
+  gtk_widget_class_install_action (widget_class, "reception.scan-code", NULL, scan_code_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Q, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "reception.scan-code", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "reception.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "reception.refuse", NULL);
@@ -891,6 +971,7 @@ os_reception_page_init (OsReceptionPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->filter = gtk_custom_filter_new (procedure_matches, self, NULL);
   self->documents = gtk_string_list_new (NULL);
   gtk_list_box_bind_model (self->documents_list, G_LIST_MODEL (self->documents),
