@@ -30,6 +30,7 @@
 #include <jpeglib.h>
 
 #include "os-document-pdf.h"
+#include "os-pdf-file.h"
 #include "os-error.h"
 
 /* A pixel is neutral when its channels differ by at most GRAY_TOLERANCE (scanner colour
@@ -401,36 +402,6 @@ os_document_pdf_encode_jpeg (GdkPixbuf  *pixbuf,
 
 /* Writing */
 
-typedef struct
-{
-  int fd;
-  int saved_errno;
-} PdfSink;
-
-static cairo_status_t
-pdf_sink_write (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  PdfSink *sink = closure;
-
-  while (length > 0)
-    {
-      ssize_t written = write (sink->fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sink->saved_errno = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= (unsigned int) written;
-    }
-
-  return CAIRO_STATUS_SUCCESS;
-}
 
 /* An opaque image surface holding the region's pixels, with @jpeg attached as its
  * CAIRO_MIME_TYPE_JPEG data. */
@@ -634,21 +605,32 @@ draw_page (cairo_surface_t  *pdf,
   return TRUE;
 }
 
-static gboolean
-write_pdf_stream (GPtrArray     *pages,
-                  PdfSink       *sink,
-                  const char    *display_path,
-                  const char    *title,
-                  const char    *record_code,
-                  GCancellable  *cancellable,
-                  GError       **error)
+typedef struct
 {
+  GPtrArray    *pages;
+  const char   *title;
+  const char   *record_code;
+  GCancellable *cancellable;
+} WriteData;
+
+static gboolean
+write_pdf_stream (cairo_write_func_t   write,
+                  void                *closure,
+                  gpointer             user_data,
+                  cairo_status_t      *out_status,
+                  GError             **error)
+{
+  WriteData *data = user_data;
+  GPtrArray *pages = data->pages;
+  const char *title = data->title;
+  const char *record_code = data->record_code;
+  GCancellable *cancellable = data->cancellable;
   cairo_surface_t *pdf;
   cairo_status_t status;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *subject = NULL;
 
-  pdf = cairo_pdf_surface_create_for_stream (pdf_sink_write, sink, 595.28, 841.89);
+  pdf = cairo_pdf_surface_create_for_stream (write, closure, 595.28, 841.89);
   if (title != NULL && *title != '\0')
     cairo_pdf_surface_set_metadata (pdf, CAIRO_PDF_METADATA_TITLE, title);
   if (record_code != NULL && *record_code != '\0')
@@ -676,18 +658,7 @@ write_pdf_stream (GPtrArray     *pages,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (status == CAIRO_STATUS_WRITE_ERROR && sink->saved_errno != 0)
-    {
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display_path, g_strerror (sink->saved_errno));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, OS_ERROR, OS_ERROR_RENDER, _("Không thể tạo tệp PDF: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
+  *out_status = status;
   return TRUE;
 }
 
@@ -699,13 +670,6 @@ write_pages (GPtrArray     *pages,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *display = NULL;
-  PdfSink sink = { .fd = -1 };
-  int saved_errno;
-
   if (pages->len == 0)
     {
       g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
@@ -713,55 +677,11 @@ write_pages (GPtrArray     *pages,
       return FALSE;
     }
 
-  display = g_filename_display_name (path);
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  {
+    WriteData data = { pages, title, record_code, cancellable };
 
-  sink.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (sink.fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể tạo tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!write_pdf_stream (pages, &sink, display, title, record_code, cancellable, error))
-    goto fail;
-
-  if (g_fsync (sink.fd) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-  if (close (sink.fd) != 0)
-    {
-      saved_errno = errno;
-      sink.fd = -1;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-  sink.fd = -1;
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-
-  return TRUE;
-
-fail:
-  if (sink.fd >= 0)
-    g_close (sink.fd, NULL);
-  g_unlink (tmp_path);
-  return FALSE;
+    return os_pdf_file_write (path, write_pdf_stream, &data, error);
+  }
 }
 
 static GPtrArray *

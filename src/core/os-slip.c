@@ -26,6 +26,7 @@
 
 #include "os-datetime.h"
 #include "os-error.h"
+#include "os-pdf-file.h"
 #include "os-slip.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
@@ -1478,48 +1479,19 @@ os_slip_draw_page (OsSlip  *self,
 
 /* PDF export */
 
-typedef struct
-{
-  int fd;
-  int saved_errno;
-} PdfSink;
-
-static cairo_status_t
-pdf_sink_write (void                *closure,
-                const unsigned char *data,
-                unsigned int         length)
-{
-  PdfSink *sink = closure;
-
-  while (length > 0)
-    {
-      ssize_t written = write (sink->fd, data, length);
-
-      if (written < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sink->saved_errno = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += written;
-      length -= written;
-    }
-
-  return CAIRO_STATUS_SUCCESS;
-}
-
 static gboolean
-slip_write_pdf (OsSlip      *self,
-                PdfSink     *sink,
-                const char  *display_path,
-                GError     **error)
+slip_write_pdf (cairo_write_func_t   write,
+                void                *closure,
+                gpointer             user_data,
+                cairo_status_t      *out_status,
+                GError             **error)
 {
+  OsSlip *self = user_data;
   cairo_surface_t *surface;
   cairo_status_t status;
   g_autofree char *title = NULL;
 
-  surface = cairo_pdf_surface_create_for_stream (pdf_sink_write, sink, self->style->width,
+  surface = cairo_pdf_surface_create_for_stream (write, closure, self->style->width,
                                                  self->page_height);
   title = *self->code != '\0' ? g_strdup_printf ("%s – %s", slip_title (self->kind), self->code)
                               : g_strdup (slip_title (self->kind));
@@ -1540,22 +1512,8 @@ slip_write_pdf (OsSlip      *self,
     }
 
   cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
+  *out_status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-
-  if (status == CAIRO_STATUS_WRITE_ERROR && sink->saved_errno != 0)
-    {
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display_path, g_strerror (sink->saved_errno));
-      return FALSE;
-    }
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, OS_ERROR, OS_ERROR_RENDER, _("Không thể vẽ phiếu: %s"),
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-
   return TRUE;
 }
 
@@ -1564,13 +1522,6 @@ os_slip_export_pdf (OsSlip      *self,
                     const char  *path,
                     GError     **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp_path = NULL;
-  g_autofree char *display = NULL;
-  PdfSink sink = { .fd = -1 };
-  int saved_errno;
-
   g_return_val_if_fail (OS_IS_SLIP (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1582,53 +1533,5 @@ os_slip_export_pdf (OsSlip      *self,
       return FALSE;
     }
 
-  display = g_filename_display_name (path);
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
-
-  sink.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (sink.fd < 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể tạo tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!slip_write_pdf (self, &sink, display, error))
-    goto fail;
-
-  if (g_fsync (sink.fd) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-  if (close (sink.fd) != 0)
-    {
-      saved_errno = errno;
-      sink.fd = -1;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-  sink.fd = -1;
-
-  if (g_rename (tmp_path, path) != 0)
-    {
-      saved_errno = errno;
-      g_set_error (error, OS_ERROR, OS_ERROR_IO, _("Không thể ghi tệp “%s”: %s"),
-                   display, g_strerror (saved_errno));
-      goto fail;
-    }
-
-  return TRUE;
-
-fail:
-  if (sink.fd >= 0)
-    g_close (sink.fd, NULL);
-  g_unlink (tmp_path);
-  return FALSE;
+  return os_pdf_file_write (path, slip_write_pdf, self, error);
 }
