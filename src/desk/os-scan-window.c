@@ -103,11 +103,44 @@ on_document_changed (OsScanWindow *self)
   update_actions (self);
 }
 
+/* Drag and drop reorders pages: the drag carries the page's position, a drop on another
+ * page moves it there. The controllers are added once per row widget (TESTING.md). */
+static GdkContentProvider *
+on_drag_prepare (GtkDragSource *source,
+                 double         x,
+                 double         y,
+                 GtkListItem   *item)
+{
+  return gdk_content_provider_new_typed (G_TYPE_UINT, gtk_list_item_get_position (item));
+}
+
+static gboolean
+on_page_drop (GtkDropTarget *target,
+              const GValue  *value,
+              double         x,
+              double         y,
+              GtkListItem   *item)
+{
+  OsScanWindow *self = g_object_get_data (G_OBJECT (target), "scan-window");
+  guint from = g_value_get_uint (value);
+  guint to = gtk_list_item_get_position (item);
+  int n = os_document_pdf_get_n_pages (self->document);
+
+  if (from == to || from >= (guint) n || to >= (guint) n)
+    return FALSE;
+  os_document_pdf_move_page (self->document, from, to);
+  gtk_single_selection_set_selected (self->selection, to);
+  return TRUE;
+}
+
 static void
 setup_page (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
+  OsScanWindow *self = user_data;
+  GtkDragSource *drag = gtk_drag_source_new ();
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_UINT, GDK_ACTION_MOVE);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *label = gtk_label_new (NULL);
@@ -119,6 +152,14 @@ setup_page (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), label);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
+
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (on_drag_prepare), item);
+  gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (drag));
+  g_object_set_data (G_OBJECT (drop), "scan-window", self);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_page_drop), item);
+  gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (drop));
+
   gtk_list_item_set_child (item, box);
 }
 
@@ -467,7 +508,7 @@ os_scan_window_init (OsScanWindow *self)
   self->thumbnails = g_list_store_new (GDK_TYPE_TEXTURE);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->thumbnails));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_page), NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_page), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_page), NULL);
   gtk_grid_view_set_factory (self->pages_view, factory);
   gtk_grid_view_set_model (self->pages_view, GTK_SELECTION_MODEL (self->selection));
