@@ -16,6 +16,7 @@
 #include "os-core-resources.h"
 #include "os-error.h"
 #include "os-store-private.h"
+#include "os-test-util.h"
 
 #define SHA256_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 #define SHA256_EMPTY "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -40,29 +41,12 @@ fixture_setup (Fixture       *f,
   f->root = g_build_filename (f->dir, "blobs", NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  os_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->root);
 }

@@ -21,6 +21,11 @@
 #include "os-error.h"
 #include "os-record.h"
 #include "os-slip.h"
+#include "os-test-util.h"
+
+/* The tools that read back what was written. */
+static const char * const tools[] = { "pdfinfo", "pdfimages", "pdftoppm", NULL };
+#define TOOLS_MISSING "poppler-utils is not installed"
 
 #define CODE "000.00.06.H56-231027-0361"
 #define TITLE "Giấy chứng nhận kết hôn của cha mẹ – bản sao chứng thực"
@@ -29,39 +34,7 @@
 
 /* Tools */
 
-static gboolean
-have_tools (void)
-{
-  const char *tools[] = { "pdfinfo", "pdfimages", "pdftoppm" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
-    {
-      g_autofree char *path = g_find_program_in_path (tools[i]);
-
-      if (path == NULL)
-        {
-          g_test_skip ("poppler-utils is not installed");
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static char *
-run_tool (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s\n%s", argv[0], error->message, err);
-  return g_steal_pointer (&out);
-}
 
 /* The value of "@key:" in pdfinfo's output, or NULL. */
 static char *
@@ -69,7 +42,7 @@ pdf_info (const char *path,
           const char *key)
 {
   const char *argv[] = { "pdfinfo", "-enc", "UTF-8", path, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = os_test_run_tool (argv);
   g_auto(GStrv) lines = g_strsplit (info, "\n", -1);
   g_autofree char *prefix = g_strconcat (key, ":", NULL);
 
@@ -96,7 +69,7 @@ pdf_page_size (const char *path,
 {
   g_autofree char *number = g_strdup_printf ("%d", page);
   const char *argv[] = { "pdfinfo", "-f", number, "-l", number, path, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = os_test_run_tool (argv);
   g_autofree char *key = g_strdup_printf ("Page %4d size:", page);
   const char *line = strstr (info, key);
 
@@ -134,7 +107,7 @@ static GArray *
 pdf_images (const char *path)
 {
   const char *argv[] = { "pdfimages", "-list", path, NULL };
-  g_autofree char *list = run_tool (argv);
+  g_autofree char *list = os_test_run_tool (argv);
   g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
   GArray *images = g_array_new (FALSE, TRUE, sizeof (ImageInfo));
 
@@ -188,7 +161,7 @@ assert_looks_like (const char *path,
   g_autofree char *pgm = g_strconcat (prefix, ".pgm", NULL);
   const char *argv[] = { "pdftoppm", "-gray", "-r", "300", "-f", "1", "-l", "1",
                          "-singlefile", path, prefix, NULL };
-  g_autofree char *ignored = run_tool (argv);
+  g_autofree char *ignored = os_test_run_tool (argv);
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   const guint8 *rendered, *pixels = gdk_pixbuf_read_pixels (page);
@@ -391,7 +364,7 @@ test_a4_scanned (void)
   gint64 size;
   double w, h;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   page = make_scanned_slip ();
@@ -466,7 +439,7 @@ test_a4_gray (void)
   ImageInfo *image;
   gint64 size;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   os_document_pdf_add_page (doc, page, 300);
@@ -499,7 +472,7 @@ test_color (void)
   g_autoptr(GArray) images = NULL;
   ImageInfo *image;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   os_document_pdf_add_page (doc, gray, 100);
@@ -588,7 +561,7 @@ test_arrange (void)
   cairo_rectangle_int_t got;
   int changed = 0;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   g_signal_connect (doc, "changed", G_CALLBACK (on_changed), &changed);
@@ -700,7 +673,7 @@ test_rotation_direction (void)
   int width, height, maxval, header = 0;
   const guint8 *pixels;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   gdk_pixbuf_fill (page, 0xffffffff);
@@ -725,7 +698,7 @@ test_rotation_direction (void)
   {
     const char *argv[] = { "pdftoppm", "-gray", "-r", "100", "-singlefile", path, prefix,
                            NULL };
-    g_autofree char *ignored = run_tool (argv);
+    g_autofree char *ignored = os_test_run_tool (argv);
   }
   g_assert_true (g_file_get_contents (pgm, &contents, &length, &error));
   g_assert_no_error (error);
@@ -888,7 +861,7 @@ test_async (void)
   g_autoptr(GdkPixbuf) b = make_page (300, 400, TRUE);
   GError *result = NULL;
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   os_document_pdf_add_page (doc, a, 100);

@@ -11,6 +11,7 @@
 
 #include "os-error.h"
 #include "os-import.h"
+#include "os-test-util.h"
 
 typedef struct
 {
@@ -27,29 +28,12 @@ fixture_setup (Fixture       *f,
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  os_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

@@ -14,6 +14,11 @@
 
 #include "os-error.h"
 #include "os-slip.h"
+#include "os-test-util.h"
+
+/* The tools that read back what was written. */
+static const char * const tools[] = { "pdftotext", "pdfinfo", "pdftoppm", "zbarimg", NULL };
+#define TOOLS_MISSING "poppler-utils or zbar-tools are not installed"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 
@@ -82,41 +87,7 @@ make_record (void)
 
 /* Tools */
 
-static gboolean
-have_tools (void)
-{
-  const char *tools[] = { "pdftotext", "pdfinfo", "pdftoppm", "zbarimg" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (tools); i++)
-    {
-      g_autofree char *path = g_find_program_in_path (tools[i]);
-
-      if (path == NULL)
-        {
-          g_test_skip ("poppler-utils or zbar-tools are not installed");
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-static char *
-run_tool (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_error ("%s failed: %s\n%s", argv[0], error->message, err);
-
-  return g_steal_pointer (&out);
-}
 
 /* Text of page @page (from 1; 0 for all), NFC, every run of white space one space. */
 static char *
@@ -126,7 +97,7 @@ pdf_text (const char *path,
   g_autofree char *first = g_strdup_printf ("%d", page > 0 ? page : 1);
   g_autofree char *last = g_strdup_printf ("%d", page > 0 ? page : 9999);
   const char *argv[] = { "pdftotext", "-layout", "-f", first, "-l", last, path, "-", NULL };
-  g_autofree char *raw = run_tool (argv);
+  g_autofree char *raw = os_test_run_tool (argv);
   g_autofree char *text = g_utf8_normalize (raw, -1, G_NORMALIZE_NFC);
   g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n\f", -1);
   GString *joined = g_string_new (NULL);
@@ -147,7 +118,7 @@ static int
 pdf_pages (const char *path)
 {
   const char *argv[] = { "pdfinfo", path, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = os_test_run_tool (argv);
   const char *pages = strstr (info, "\nPages:");
 
   g_assert_nonnull (pages);
@@ -160,7 +131,7 @@ pdf_page_size (const char *path,
                double     *height)
 {
   const char *argv[] = { "pdfinfo", path, NULL };
-  g_autofree char *info = run_tool (argv);
+  g_autofree char *info = os_test_run_tool (argv);
   const char *size = strstr (info, "\nPage size:");
 
   g_assert_nonnull (size);
@@ -172,7 +143,7 @@ decode_qr_file (const char *png)
 {
   const char *argv[] = { "zbarimg", "--raw", "-q", png, NULL };
 
-  return run_tool (argv);
+  return os_test_run_tool (argv);
 }
 
 /* The QR code of page @page (from 1), rasterized at 300 dpi by poppler. */
@@ -186,7 +157,7 @@ decode_qr_pdf (const char *path,
   g_autofree char *png = g_strconcat (prefix, ".png", NULL);
   const char *argv[] = { "pdftoppm", "-png", "-r", "300", "-f", number, "-l", number,
                          "-singlefile", path, prefix, NULL };
-  g_autofree char *ignored = run_tool (argv);
+  g_autofree char *ignored = os_test_run_tool (argv);
   char *decoded = decode_qr_file (png);
 
   g_unlink (png);
@@ -419,7 +390,7 @@ test_receipt_a4 (void)
   render_png (slip, 0, 150, png);
   g_test_message ("rendered %s", png);
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   /* The QR code as drawn straight on an image surface decodes too. */
@@ -480,7 +451,7 @@ test_receipt_roll (void)
   render_png (slip, 0, 203, png);
   g_test_message ("rendered %s", png);
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "receipt-roll.pdf");
@@ -532,7 +503,7 @@ check_notice (OsSlipKind     kind,
   render_png (slip, 0, format == OS_PAPER_A4 ? 150 : 203, png);
   g_test_message ("rendered %s", png);
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "notice.pdf");
@@ -668,7 +639,7 @@ test_receipt_many_documents (void)
   g_assert_cmpfloat (roll_height, >, short_height + MM (300));
   assert_ink_inside_roll (roll);
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "long.pdf");
@@ -747,7 +718,7 @@ test_refusal_long_reason (void)
   g_assert_cmpint (n_pages, >=, 2);
   assert_ink_inside_a4 (slip);
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "refusal.pdf");
@@ -822,7 +793,7 @@ test_snapshot (void)
   os_record_set_applicant_name (record, "Người Khác");
   os_record_set_due_at (record, local_instant (2024, 1, 2, 9, 0));
 
-  if (!have_tools ())
+  if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "receipt.pdf");

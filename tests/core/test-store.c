@@ -14,6 +14,7 @@
 #include "os-record-list.h"
 #include "os-store-private.h"
 #include "os-text.h"
+#include "os-test-util.h"
 
 #define AGENCY "000.00.06.H56"
 #define OTHER_AGENCY "38.98.H29"
@@ -41,29 +42,12 @@ fixture_setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "desk.db", NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
 
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  os_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
@@ -1573,7 +1557,7 @@ free_list_data (void)
   if (list_data == NULL)
     return;
   g_clear_object (&list_data->store);
-  remove_tree (list_data->dir);
+  os_test_remove_tree (list_data->dir);
   g_free (list_data->dir);
   g_free (list_data->path);
   g_clear_pointer (&list_data, g_free);

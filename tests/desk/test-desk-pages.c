@@ -16,6 +16,7 @@
 #include "os-scan-window.h"
 #include "os-records-page.h"
 #include "os-slip-window.h"
+#include "os-test-util.h"
 
 #define GOOD_QR "001090012345|123456789|Nguyễn Thị Ánh Tuyết|05091990|Nữ|Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội|15082021"
 
@@ -57,25 +58,6 @@ close_windows (void)
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
 
 static void
 fixture_tear_down (Fixture       *f,
@@ -83,7 +65,7 @@ fixture_tear_down (Fixture       *f,
 {
   close_windows ();
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  os_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
   g_free (f->dir);
 }
@@ -627,7 +609,7 @@ main (int   argc,
   {
     int status = g_test_run ();
 
-    remove_tree (sane_dir);
+    os_test_remove_tree (sane_dir);
     g_free (sane_dir);
     return status;
   }

@@ -10,6 +10,7 @@
 
 #include "os-error.h"
 #include "os-slip-printer.h"
+#include "os-test-util.h"
 
 static char *printer_name;
 static char *output_path;
@@ -63,19 +64,6 @@ print_and_wait (const char *name,
     g_main_context_iteration (NULL, TRUE);
 }
 
-static char *
-run (const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  int status = 0;
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                NULL, NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return g_steal_pointer (&out);
-}
 
 /* CUPS writes the file after the job is accepted: wait until it stops growing. */
 static void
@@ -94,7 +82,7 @@ wait_for_output (void)
           g_autofree char *jobs = NULL;
           const char *argv[] = { "lpstat", "-o", NULL };
 
-          jobs = run (argv);
+          jobs = os_test_run_tool (argv);
           if (*jobs == '\0')
             return;
         }
@@ -130,17 +118,17 @@ test_print_receipt (void)
     const char *pdfinfo[] = { "pdfinfo", pdf, NULL };
     g_autofree char *info = NULL;
 
-    g_free (run (ps2pdf));
-    info = run (pdfinfo);
+    g_free (os_test_run_tool (ps2pdf));
+    info = os_test_run_tool (pdfinfo);
     g_assert_nonnull (strstr (info, "Pages:           2"));
-    g_free (run (pdftoppm));
+    g_free (os_test_run_tool (pdftoppm));
     if (!g_file_test (png, G_FILE_TEST_EXISTS))
       {
         g_free (png);
         png = g_strconcat (png_prefix, "-01.png", NULL);
         zbarimg[3] = png;
       }
-    qr = run (zbarimg);
+    qr = os_test_run_tool (zbarimg);
   }
 
   /* The fonts pass through CUPS's filters as glyphs without a text mapping, so the words
