@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "os-admin-unit.h"
+#include "os-datetime.h"
 #include "os-demo.h"
 #include "os-error.h"
 #include "os-record-code.h"
@@ -189,13 +190,6 @@ struct _OsDemoGenerator
   int         book_number;
 };
 
-static GTimeZone *
-local_zone (void)
-{
-  GTimeZone *tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-
-  return tz ? tz : g_time_zone_new_offset (7 * 3600);
-}
 
 OsDemoGenerator *
 os_demo_generator_new (OsStore *store,
@@ -205,7 +199,7 @@ os_demo_generator_new (OsStore *store,
                        guint    total)
 {
   OsDemoGenerator *self = g_new0 (OsDemoGenerator, 1);
-  g_autoptr(GTimeZone) tz = local_zone ();
+  GTimeZone *tz = os_datetime_zone ();
   g_autoptr(GDateTime) s = g_date_time_new_from_unix_utc (start);
   g_autoptr(GDateTime) e = g_date_time_new_from_unix_utc (now);
   g_autoptr(GDateTime) ls = g_date_time_to_timezone (s, tz);
@@ -267,7 +261,7 @@ static gint64
 instant_on (const GDate *date,
             int          minutes)
 {
-  g_autoptr(GTimeZone) tz = local_zone ();
+  GTimeZone *tz = os_datetime_zone ();
   g_autoptr(GDateTime) dt = g_date_time_new (tz, g_date_get_year (date), g_date_get_month (date),
                                              g_date_get_day (date), minutes / 60, minutes % 60, 0);
 

@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "os-datetime.h"
 #include "os-record.h"
 
 G_DEFINE_BOXED_TYPE (OsRecordDocument, os_record_document,
@@ -385,25 +386,6 @@ os_record_set_status (OsRecord *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
-static GDate
-local_date (gint64 instant)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  GDate date;
-
-  if (tz == NULL)
-    tz = g_time_zone_new_offset (7 * 3600);
-  utc = g_date_time_new_from_unix_utc (instant);
-  local = g_date_time_to_timezone (utc, tz);
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date,
-                  g_date_time_get_day_of_month (local),
-                  g_date_time_get_month (local),
-                  g_date_time_get_year (local));
-  return date;
-}
 
 OsDueState
 os_record_compute_due_state (OsRecord *self,
@@ -433,8 +415,8 @@ os_record_compute_due_state (OsRecord *self,
           return OS_DUE_STATE_NONE;
         if (self->finished_at > self->due_at)
           return OS_DUE_STATE_LATE;
-        finished = local_date (self->finished_at);
-        due = local_date (self->due_at);
+        finished = os_datetime_local_date (self->finished_at);
+        due = os_datetime_local_date (self->due_at);
         return g_date_compare (&finished, &due) < 0 ? OS_DUE_STATE_EARLY : OS_DUE_STATE_ON_TIME;
       }
 

@@ -9,6 +9,7 @@
 
 #include "os-blob-store.h"
 #include "os-core-resources.h"
+#include "os-datetime.h"
 #include "os-error.h"
 #include "os-record-code.h"
 #include "os-store-private.h"
@@ -926,22 +927,6 @@ os_store_add_procedure (OsStore      *self,
 
 /* Records ---------------------------------------------------------------------- */
 
-static GDate
-local_date_of (gint64 instant)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (instant);
-  g_autoptr(GDateTime) local = NULL;
-  GDate date;
-
-  if (tz == NULL)
-    tz = g_time_zone_new_offset (7 * 3600);
-  local = g_date_time_to_timezone (utc, tz);
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, g_date_time_get_day_of_month (local),
-                  g_date_time_get_month (local), g_date_time_get_year (local));
-  return date;
-}
 
 static char *
 fold_search_text (OsRecord *record)
@@ -1271,7 +1256,7 @@ validate_for_receive (OsRecord  *record,
     }
   if (birth != NULL && *birth != '\0')
     {
-      GDate today = local_date_of (now);
+      GDate today = os_datetime_local_date (now);
 
       if (!birth_date_is_valid (birth, &today))
         {
@@ -1328,7 +1313,7 @@ os_store_receive (OsStore   *self,
       return FALSE;
     }
 
-  date = local_date_of (now);
+  date = os_datetime_local_date (now);
   day = iso_date (&date);
   if (status == OS_STATUS_RECEIVED)
     due_at = os_calendar_compute_due (self->calendar, now, os_record_get_time_limit (record));
