@@ -28,6 +28,13 @@ typedef enum
   OS_ERROR_SCANNER_NO_DOCS,      /* the feeder was empty when the scan started */
   OS_ERROR_SCANNER_COVER_OPEN,
   OS_ERROR_SCANNER_OPTION,       /* the device does not offer the requested settings */
+  OS_ERROR_NETWORK,              /* the server cannot be reached: retry later */
+  OS_ERROR_SERVER,               /* the server failed (5xx, unavailable): retry later */
+  OS_ERROR_PROTOCOL,             /* the server answered something that does not follow the API */
+  OS_ERROR_UNAUTHORIZED,         /* wrong credentials, expired or revoked token: log in again */
+  OS_ERROR_FORBIDDEN,            /* the user may not do this */
+  OS_ERROR_REJECTED,             /* the server refused the request for good (4xx with a reason) */
+  OS_ERROR_NO_CODE_BLOCK,        /* a desk synced with a server has no leased number left */
 } OsError;
 
 GQuark os_error_quark (void);

@@ -158,4 +158,63 @@ gint64        os_store_count_blob_references (OsStore           *self,
                                               const char        *sha256,
                                               GError           **error);
 
+/* Sync (used by os-sync-engine and the window). A store becomes "enrolled" when a server
+ * session is bound to it (os_store_set_server); from then on record codes come only from
+ * blocks the server leased (OS_ERROR_NO_CODE_BLOCK when none is left for the day), never
+ * from the local counter. */
+gboolean      os_store_set_server           (OsStore            *self,
+                                             const char         *base_url,
+                                             const char         *desk_id,
+                                             GError            **error);
+gboolean      os_store_is_enrolled          (OsStore            *self);
+/* The desk client's id (UUID v7, made once per database), sent as client_id. */
+char         *os_store_dup_client_id        (OsStore            *self);
+/* Numbers still free in the leased blocks of @agency on @date (for the header). */
+gint64        os_store_count_free_codes     (OsStore            *self,
+                                             const char         *agency,
+                                             const GDate        *date);
+
+typedef enum
+{
+  OS_RECORD_SYNC_SYNCED,      /* the server has every change of the record */
+  OS_RECORD_SYNC_PENDING,     /* changes wait in the outbox */
+  OS_RECORD_SYNC_REFUSED,     /* a change was refused for good: see the quarantine */
+} OsRecordSyncState;
+
+OsRecordSyncState os_store_get_record_sync_state (OsStore       *self,
+                                             const char         *record_uuid);
+
+/* A mutation the server refused for good, kept for the officer to fix and resend or to
+ * discard. */
+typedef struct
+{
+  char   *id;              /* the mutation's id */
+  char   *record_id;       /* the record's UUID */
+  char   *record_code;     /* "" if the record is gone */
+  char   *applicant_name;
+  char   *kind;
+  char   *error_code;      /* the server's MutationError.code */
+  char   *error_message;   /* the server's message */
+  gint64  created_at;
+  gint64  refused_at;
+} OsQuarantined;
+
+void          os_quarantined_free           (OsQuarantined      *q);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OsQuarantined, os_quarantined_free)
+
+/* Oldest first. */
+GPtrArray    *os_store_list_quarantined     (OsStore            *self,
+                                             GError            **error);
+/* Puts the record's current state back in the outbox as a new mutation (new id) made
+ * against the record's current version, and removes the quarantined one. */
+gboolean      os_store_resend_quarantined   (OsStore            *self,
+                                             const char         *mutation_id,
+                                             GError            **error);
+/* Drops it for good, with a line in the record's history. */
+gboolean      os_store_discard_quarantined  (OsStore            *self,
+                                             const char         *mutation_id,
+                                             GError            **error);
+/* Emitted (on the store) whenever the outbox or the quarantine changed:
+ * signal "sync-changed". Records changed by a pull emit "records-changed". */
+
 G_END_DECLS
