@@ -72,6 +72,9 @@ void          os_api_client_refresh_async (OsApiClient        *self,
 OsApiSession *os_api_client_refresh_finish (OsApiClient       *self,
                                           GAsyncResult        *result,
                                           GError             **error);
+/* Ends the session on the server. With a refresh token set, it names the session in the
+ * body ({"refresh_token"}) without a bearer, so it works after an offline unlock or with
+ * an expired access token; the tokens are forgotten whatever the answer. */
 void          os_api_client_logout_async (OsApiClient         *self,
                                           GCancellable        *cancellable,
                                           GAsyncReadyCallback  callback,
@@ -93,5 +96,51 @@ JsonNode     *os_api_client_call_finish  (OsApiClient         *self,
                                           GAsyncResult        *result,
                                           guint               *status_out,
                                           GError             **error);
+/* Like os_api_client_call_finish(); on an error answer, *api_error_code_out gets the
+ * Error.code of the body when the body was the API's Error object ({"error": {"code",
+ * "message"}}), and NULL when it was not (a proxy's or an older server's page): only the
+ * former is the server's word on the request. */
+JsonNode     *os_api_client_call_finish_full (OsApiClient     *self,
+                                          GAsyncResult        *result,
+                                          guint               *status_out,
+                                          char               **api_error_code_out,
+                                          GError             **error);
+
+/* GET @path with If-None-Match: @etag (NULL or "" for none). Finishes with the parsed body
+ * and *etag_out set to the answer's ETag (or NULL); or with NULL and no error when the
+ * server answered 304 Not Modified. */
+void          os_api_client_get_with_etag_async  (OsApiClient         *self,
+                                                  const char          *path,
+                                                  const char          *etag,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+JsonNode     *os_api_client_get_with_etag_finish (OsApiClient         *self,
+                                                  GAsyncResult        *result,
+                                                  char               **etag_out,
+                                                  GError             **error);
+
+/* Binary exchange (attachment files, /blobs): @headers are name/value pairs ending with
+ * NULL (or NULL), @body the request body (NULL for none) of @content_type (NULL:
+ * application/octet-stream). Finishes with the body of a 2xx, 409 or 416 answer, with
+ * *status_out and *content_range_out (the answer's Content-Range, or NULL) set; any other
+ * status is an error as for the JSON calls. Refreshes the token on 401 like them. */
+void          os_api_client_send_bytes_async  (OsApiClient         *self,
+                                               const char          *method,
+                                               const char          *path,
+                                               const char * const  *headers,
+                                               GBytes              *body,
+                                               const char          *content_type,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GBytes       *os_api_client_send_bytes_finish (OsApiClient         *self,
+                                               GAsyncResult        *result,
+                                               guint               *status_out,
+                                               char               **content_range_out,
+                                               GError             **error);
+
+/* Signal "tokens-changed" (no arguments): a refresh replaced the tokens; read the new
+ * refresh token with os_api_client_get_refresh_token(). */
 
 G_END_DECLS

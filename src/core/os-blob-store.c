@@ -587,6 +587,103 @@ os_blob_store_verify (OsBlobStore   *self,
   return TRUE;
 }
 
+char *
+os_blob_store_get_partial_path (OsBlobStore *self,
+                                const char  *sha256)
+{
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (OS_IS_BLOB_STORE (self), NULL);
+
+  if (!os_blob_store_sha256_is_valid (sha256))
+    return NULL;
+  name = g_strconcat (".partial-", sha256, NULL);
+  return g_build_filename (self->root, name, NULL);
+}
+
+gboolean
+os_blob_store_adopt_file (OsBlobStore   *self,
+                          const char    *path,
+                          const char    *sha256,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *target = NULL;
+  g_autofree guint8 *buffer = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
+  int fd;
+
+  g_return_val_if_fail (OS_IS_BLOB_STORE (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!check_sha256 (sha256, error))
+    return FALSE;
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      set_io_error (error, errno, path);
+      return FALSE;
+    }
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  buffer = g_malloc (CHUNK_SIZE);
+  for (;;)
+    {
+      gssize n = read (fd, buffer, CHUNK_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_io_error (error, errno, path);
+          close (fd);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buffer, n);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return FALSE;
+        }
+    }
+  if (strcmp (g_checksum_get_string (checksum), sha256) != 0)
+    {
+      close (fd);
+      g_unlink (path);
+      g_set_error (error, OS_ERROR, OS_ERROR_BLOB_CORRUPT,
+                   _("Tệp tải về không khớp mã SHA-256 %s; đã bỏ tệp này."), sha256);
+      return FALSE;
+    }
+  if (fsync (fd) != 0)
+    {
+      set_io_error (error, errno, path);
+      close (fd);
+      return FALSE;
+    }
+  close (fd);
+
+  dir = blob_dir (self, sha256);
+  target = blob_path (self, sha256);
+  for (int attempt = 0;; attempt++)
+    {
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          set_io_error (error, errno, dir);
+          return FALSE;
+        }
+      if (g_rename (path, target) == 0)
+        break;
+      if (errno != ENOENT || attempt == 2)
+        {
+          set_io_error (error, errno, target);
+          return FALSE;
+        }
+    }
+  return sync_dir (dir, error) && sync_dir (self->root, error);
+}
+
 static gboolean
 is_hex_name (const char *name,
              gsize       length)

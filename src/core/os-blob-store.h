@@ -72,6 +72,19 @@ gboolean     os_blob_store_verify           (OsBlobStore         *self,
                                              const char          *sha256,
                                              GCancellable        *cancellable,
                                              GError             **error);
+/* Downloads (os_sync_engine_fetch_blob_async()): a file being fetched is written to its
+ * partial path, ROOT/.partial-SHA256 (kept across restarts so a download resumes where it
+ * stopped), then adopted. NULL if @sha256 is not valid. */
+char        *os_blob_store_get_partial_path (OsBlobStore         *self,
+                                             const char          *sha256);
+/* Moves the file at @path (on the store's file system, e.g. the partial path) into the
+ * store as @sha256 once its content is checked to hash to it. A file that does not match
+ * is removed and the call fails with OS_ERROR_BLOB_CORRUPT. */
+gboolean     os_blob_store_adopt_file       (OsBlobStore         *self,
+                                             const char          *path,
+                                             const char          *sha256,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
 /* Every stored blob's SHA-256, sorted (for garbage collection against the database). */
 GStrv        os_blob_store_list             (OsBlobStore         *self,
                                              GError             **error);

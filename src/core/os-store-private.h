@@ -26,4 +26,106 @@ gboolean  os_store_fail                (sqlite3      *db,
                                         int           rc,
                                         GError      **error);
 
+/* Sync: what os-sync-engine needs of the store. ---------------------------------- */
+
+#include <json-glib/json-glib.h>
+
+/* A pending outbox row, as pushed. */
+typedef struct
+{
+  gint64  seq;
+  char   *id;
+  char   *record_id;
+  char   *kind;
+  char   *payload;        /* the JSON text as stored (its hash is payload_hash) */
+  char   *payload_hash;
+  gint64  base_version;
+  gint64  created_at;
+} OsOutboxEntry;
+
+void       os_outbox_entry_free       (OsOutboxEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (OsOutboxEntry, os_outbox_entry_free)
+
+/* Up to @max pending entries, oldest first, skipping those behind a quarantined entry of
+ * their record and every record whose id is in @held_back (a set of record ids, may be
+ * NULL). */
+GPtrArray *os_store_next_push_batch   (OsStore       *self,
+                                       guint          max,
+                                       GHashTable    *held_back,
+                                       GError       **error);
+
+typedef enum
+{
+  OS_PUSH_APPLIED,
+  OS_PUSH_DUPLICATE,
+  OS_PUSH_REFUSED,     /* final: to the quarantine */
+  OS_PUSH_RETRY,       /* retryable: stays pending */
+} OsPushStatus;
+
+typedef struct
+{
+  const char   *id;
+  const char   *record_id;
+  OsPushStatus  status;
+  gint64        version;
+  const char   *error_code;
+  const char   *error_message;
+} OsPushResult;
+
+/* Saves the server's answers to one push in one transaction: applied and duplicate
+ * entries leave the outbox (the record takes the server's version and, with nothing left
+ * to send, is synced); refused ones go to the quarantine. */
+gboolean   os_store_save_push_results (OsStore             *self,
+                                       const OsPushResult  *results,
+                                       guint                n_results,
+                                       gint64               now,
+                                       GError             **error);
+
+/* An entry at the head of its record's line (nothing of the record before it in the
+ * outbox) that got `out_of_order` this many times is quarantined with a local reason. */
+#define OS_STORE_MAX_OUT_OF_ORDER 5
+
+/* Quarantines one pending entry for a reason found on the desk (its file is damaged…):
+ * @code is a local error code ("blob_corrupt"), @message a sentence for the officer. */
+gboolean   os_store_quarantine_entry  (OsStore       *self,
+                                       const char    *mutation_id,
+                                       const char    *code,
+                                       const char    *message,
+                                       GError       **error);
+/* Changes of the feed kept because the desk could not apply them yet. */
+gint64     os_store_count_parked      (OsStore       *self);
+/* Tries the parked changes again (done after each page pulled and each discard or
+ * resend); *n_applied gets how many went in. */
+gboolean   os_store_retry_parked      (OsStore       *self,
+                                       guint         *n_applied,
+                                       GError       **error);
+
+/* A block the server leased to this desk client. */
+gboolean   os_store_add_code_block    (OsStore       *self,
+                                       const char    *agency,
+                                       const char    *day,     /* YYYY-MM-DD */
+                                       gint64         first,
+                                       gint64         last,
+                                       GError       **error);
+
+/* The change feed's cursor ("" at the beginning). */
+char      *os_store_dup_sync_cursor   (OsStore       *self);
+/* Applies one page of the change feed (an array of the API's Change objects) and saves
+ * @next_cursor in the same transaction. A page that does not follow the API changes
+ * nothing (OS_ERROR_PROTOCOL). Attachment changes become attachment rows of the records
+ * this desk keeps (their files are fetched on demand, os_sync_engine_fetch_blob_async());
+ * one the officer removed here, with the removal still waiting, is not brought back.
+ * *n_records_changed: records and attachments inserted, updated or removed. */
+gboolean   os_store_apply_changes     (OsStore       *self,
+                                       JsonArray     *changes,
+                                       const char    *next_cursor,
+                                       guint         *n_records_changed,
+                                       GError       **error);
+/* Replaces the procedure catalogue with the server's (a ProcedureCatalogue object) and
+ * keeps its ETag, in one transaction. */
+gboolean   os_store_apply_catalogue   (OsStore       *self,
+                                       JsonNode      *catalogue,
+                                       const char    *etag,
+                                       GError       **error);
+
 G_END_DECLS

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
@@ -32,6 +34,9 @@ struct _OsStore
 };
 
 G_DEFINE_FINAL_TYPE (OsStore, os_store, G_TYPE_OBJECT)
+
+enum { SYNC_CHANGED, RECORDS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 void
 os_record_event_free (OsRecordEvent *event)
@@ -64,6 +69,15 @@ os_store_class_init (OsStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = os_store_finalize;
+
+  /* The outbox or the quarantine changed. */
+  signals[SYNC_CHANGED] = g_signal_new ("sync-changed", G_TYPE_FROM_CLASS (klass),
+                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 0);
+  /* Records were changed by the server's change feed (or a quarantine decision). */
+  signals[RECORDS_CHANGED] = g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 
   /* Referencing the resource bundle keeps the linker from dropping it (and the
    * constructor that registers it) out of the static library. */
@@ -1091,7 +1105,9 @@ insert_event (OsStore     *self,
 }
 
 static char *
-record_payload (OsRecord *record)
+record_payload (OsRecord   *record,
+                const char *agency,
+                const char *unit_id)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -1108,9 +1124,16 @@ record_payload (OsRecord *record)
   json_builder_begin_object (b);
   ADD_STRING ("id", os_record_get_id (record));
   ADD_STRING ("code", os_record_get_code (record));
+  ADD_STRING ("agency", agency);
+  if (unit_id != NULL && *unit_id != '\0')
+    ADD_STRING ("unit_id", unit_id);
   ADD_STRING ("procedure_id", os_record_get_procedure_id (record));
   ADD_STRING ("procedure_code", os_record_get_procedure_code (record));
   ADD_STRING ("procedure_name", os_record_get_procedure_name (record));
+  ADD_STRING ("field", os_record_get_field (record));
+  ADD_INT ("time_unit", os_record_get_time_limit (record)->unit);
+  ADD_INT ("time_amount", os_record_get_time_limit (record)->amount);
+  ADD_INT ("cutoff_minutes", os_record_get_time_limit (record)->cutoff_minutes);
   ADD_STRING ("applicant_name", os_record_get_applicant_name (record));
   ADD_STRING ("id_number", os_record_get_id_number (record));
   ADD_STRING ("birth_date", os_record_get_birth_date (record));
@@ -1126,6 +1149,10 @@ record_payload (OsRecord *record)
   ADD_INT ("status", os_record_get_status (record));
   ADD_INT ("received_at", os_record_get_received_at (record));
   ADD_INT ("due_at", os_record_get_due_at (record));
+  ADD_INT ("finished_at", os_record_get_finished_at (record));
+  ADD_INT ("returned_at", os_record_get_returned_at (record));
+  ADD_INT ("book_volume", os_record_get_book_volume (record));
+  ADD_INT ("book_number", os_record_get_book_number (record));
   json_builder_set_member_name (b, "documents");
   json_builder_begin_array (b);
   for (guint i = 0; i < documents->len; i++)
@@ -1150,31 +1177,54 @@ record_payload (OsRecord *record)
   return json_generator_to_data (generator, NULL);
 }
 
+/* One outbox row; @seq 0 takes the next position. */
+static gboolean
+insert_outbox_row (OsStore     *self,
+                   gint64       seq,
+                   const char  *record_id,
+                   const char  *kind,
+                   const char  *payload,
+                   gint64       base_version,
+                   gint64       now,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *id = os_uuid_v7_new ();
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
+
+  stmt = cached (self,
+                 "INSERT INTO outbox (seq, id, record_id, kind, payload, payload_hash, base_version, created_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  if (seq > 0)
+    sqlite3_bind_int64 (stmt, 1, seq);
+  else
+    sqlite3_bind_null (stmt, 1);
+  bind_text (stmt, 2, id);
+  bind_text (stmt, 3, record_id);
+  bind_text (stmt, 4, kind);
+  bind_text (stmt, 5, payload);
+  bind_text (stmt, 6, hash);
+  sqlite3_bind_int64 (stmt, 7, base_version);
+  sqlite3_bind_int64 (stmt, 8, now);
+  return step_done (self, stmt, error);
+}
+
 static gboolean
 insert_outbox (OsStore     *self,
                OsRecord    *record,
                const char  *kind,
+               gint64       base_version,
+               const char  *agency,
+               const char  *unit_id,
                gint64       now,
                GError     **error)
 {
-  sqlite3_stmt *stmt;
-  g_autofree char *id = os_uuid_v7_new ();
-  g_autofree char *payload = record_payload (record);
+  g_autofree char *payload = record_payload (record, agency, unit_id);
 
-  stmt = cached (self,
-                  "INSERT INTO outbox (id, record_id, kind, payload, base_version, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, os_record_get_id (record));
-  bind_text (stmt, 3, kind);
-  bind_text (stmt, 4, payload);
-  sqlite3_bind_int64 (stmt, 5, now);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  return TRUE;
+  return insert_outbox_row (self, 0, os_record_get_id (record), kind, payload, base_version, now, error);
 }
 
 /* One '@' with something before it, a domain with a dot and no empty label after it,
@@ -1277,6 +1327,10 @@ validate_for_receive (OsRecord  *record,
   return TRUE;
 }
 
+static gboolean next_leased_number (OsStore *self, const char *agency, const char *day,
+                                    gint64 *number, GError **error);
+static gboolean set_record_unit (OsStore *self, gint64 local_id, const char *unit_id, GError **error);
+
 gboolean
 os_store_receive (OsStore   *self,
                   OsRecord  *record,
@@ -1288,10 +1342,12 @@ os_store_receive (OsStore   *self,
   g_autofree char *code = NULL;
   g_autofree char *day = NULL;
   g_autofree char *officer = NULL;
+  g_autofree char *unit_id = NULL;
   const char *action;
   OsStatus status;
   GDate date;
   gint64 number, book, local_id, due_at = 0;
+  gboolean enrolled;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (OS_IS_RECORD (record), FALSE);
@@ -1321,13 +1377,33 @@ os_store_receive (OsStore   *self,
                                            : os_store_dup_officer (self);
   id = os_uuid_v7_new_at (now * 1000 + g_random_int_range (0, 1000));
 
+  enrolled = os_store_is_enrolled (self);
+  if (enrolled)
+    unit_id = os_store_dup_setting (self, "unit-id");
+
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  if (!next_counter (self,
-                     "INSERT INTO code_counters (agency, day, last) VALUES (?1, ?2, 1) "
-                     "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",
-                     agency->identifier, day, 0, &number, error))
+  if (enrolled)
+    {
+      /* Only numbers the server leased to this desk: another desk may be issuing the
+       * others of the day right now. */
+      if (!next_leased_number (self, agency->identifier, day, &number, error))
+        goto fail;
+      if (number == 0)
+        {
+          g_set_error (error, OS_ERROR, OS_ERROR_NO_CODE_BLOCK,
+                       _("Máy này đã dùng hết các số thứ tự hồ sơ mà máy chủ cấp cho ngày %02d/%02d/%04d. "
+                         "Hồ sơ chưa được lưu. Hãy kết nối mạng để máy nhận thêm số từ máy chủ, "
+                         "rồi lưu lại hồ sơ."),
+                       g_date_get_day (&date), g_date_get_month (&date), g_date_get_year (&date));
+          goto fail;
+        }
+    }
+  else if (!next_counter (self,
+                          "INSERT INTO code_counters (agency, day, last) VALUES (?1, ?2, 1) "
+                          "ON CONFLICT (agency, day) DO UPDATE SET last = last + 1 RETURNING last",
+                          agency->identifier, day, 0, &number, error))
     goto fail;
   if (number > OS_RECORD_CODE_MAX_NUMBER)
     {
@@ -1363,12 +1439,14 @@ os_store_receive (OsStore   *self,
     }
 
   if (!insert_record_row (self, record, agency->identifier, now, FALSE, &local_id, error) ||
+      !set_record_unit (self, local_id, unit_id, error) ||
       !insert_event (self, local_id, now, officer, action, status, os_record_get_reason (record), error) ||
-      !insert_outbox (self, record, action, now, error) ||
+      !insert_outbox (self, record, action, 0, agency->identifier, unit_id, now, error) ||
       !exec (self, "COMMIT", error))
     goto fail;
 
   os_record_set_local_id (record, local_id);
+  g_signal_emit (self, signals[SYNC_CHANGED], 0);
   return TRUE;
 
 fail:
@@ -1745,15 +1823,17 @@ insert_attachment_outbox (OsStore            *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *record_uuid = NULL;
   g_autofree char *payload = NULL;
+  g_autofree char *hash = NULL;
   g_autofree char *id = os_uuid_v7_new ();
   gint64 version = 0;
 
   if (!attachment_record (self, a->record_id, &record_uuid, &version, error))
     return FALSE;
   payload = attachment_payload (a, record_uuid);
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
   stmt = prepare (self,
-                  "INSERT INTO outbox (id, record_id, kind, payload, base_version, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                  "INSERT INTO outbox (id, record_id, kind, payload, payload_hash, base_version, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6)",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -1763,6 +1843,16 @@ insert_attachment_outbox (OsStore            *self,
   bind_text (stmt, 4, payload);
   sqlite3_bind_int64 (stmt, 5, version);
   sqlite3_bind_int64 (stmt, 6, now);
+  bind_text (stmt, 7, hash);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  /* The record is no longer all on the server, and the server counts an attachment
+   * change as a new version of the record. */
+  stmt = prepare (self, "UPDATE records SET synced = 0, version = version + 1 WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, a->record_id);
   return step_done (self, stmt, error);
 }
 
@@ -1841,6 +1931,7 @@ os_store_add_attachment (OsStore     *self,
   if (!step_done (self, stmt, error) || !exec (self, "COMMIT", error))
     goto fail;
 
+  g_signal_emit (self, signals[SYNC_CHANGED], 0);
   return g_steal_pointer (&id);
 
 fail:
@@ -1967,6 +2058,7 @@ os_store_remove_attachment (OsStore     *self,
   references = blob_references (self, a->sha256, error);
   if (references < 0 || !exec (self, "COMMIT", error))
     goto fail;
+  g_signal_emit (self, signals[SYNC_CHANGED], 0);
 
   if (references == 0 && unreferenced_sha256_out != NULL)
     *unreferenced_sha256_out = g_steal_pointer (&a->sha256);
@@ -1991,4 +2083,1813 @@ os_store_count_blob_references (OsStore     *self,
       return -1;
     }
   return blob_references (self, sha256, error);
+}
+
+/* Sync -------------------------------------------------------------------------- */
+
+static void
+emit_sync_changed (OsStore *self)
+{
+  g_signal_emit (self, signals[SYNC_CHANGED], 0);
+}
+
+gboolean
+os_store_set_server (OsStore     *self,
+                     const char  *base_url,
+                     const char  *desk_id,
+                     GError     **error)
+{
+  g_autofree char *client_id = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (base_url != NULL && *base_url != '\0')
+    {
+      if (!put_setting (self, "server-url", base_url, error) ||
+          !put_setting (self, "desk-id", desk_id ? desk_id : "", error))
+        goto fail;
+    }
+  else if (!exec (self, "DELETE FROM settings WHERE key IN ('server-url', 'desk-id')", error))
+    goto fail;
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+
+  client_id = os_store_dup_client_id (self);  /* made once, now, while it is quiet */
+  emit_sync_changed (self);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+gboolean
+os_store_is_enrolled (OsStore *self)
+{
+  g_autofree char *url = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+
+  url = os_store_dup_setting (self, "server-url");
+  return url != NULL && *url != '\0';
+}
+
+char *
+os_store_dup_client_id (OsStore *self)
+{
+  char *id;
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+
+  id = os_store_dup_setting (self, "client-id");
+  if (id == NULL || *id == '\0')
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+
+      g_free (id);
+      id = os_uuid_v7_new ();
+      /* Two processes on one new database agree on the first id written. */
+      stmt = prepare (self, "INSERT OR IGNORE INTO settings (key, value) VALUES ('client-id', ?1)", NULL);
+      if (stmt != NULL)
+        {
+          bind_text (stmt, 1, id);
+          sqlite3_step (stmt);
+          g_free (id);
+          id = os_store_dup_setting (self, "client-id");
+        }
+    }
+  return id;
+}
+
+gint64
+os_store_count_free_codes (OsStore     *self,
+                           const char  *agency,
+                           const GDate *date)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *day = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), 0);
+  g_return_val_if_fail (agency != NULL && date != NULL, 0);
+
+  day = iso_date (date);
+  stmt = prepare (self,
+                  "SELECT COALESCE(SUM(last - next + 1), 0) FROM code_blocks "
+                  "WHERE agency = ?1 AND day = ?2 AND next <= last",
+                  NULL);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, agency);
+  bind_text (stmt, 2, day);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The next leased number of @agency on @day, or 0 when none is left; in the caller's
+ * transaction. */
+static gboolean
+next_leased_number (OsStore     *self,
+                    const char  *agency,
+                    const char  *day,
+                    gint64      *number,
+                    GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 first;
+  int rc;
+
+  *number = 0;
+  stmt = cached (self,
+                 "SELECT first, next FROM code_blocks WHERE agency = ?1 AND day = ?2 AND next <= last "
+                 "ORDER BY first LIMIT 1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency);
+  bind_text (stmt, 2, day);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return os_store_set_sqlite_error (self, rc, error);
+  first = sqlite3_column_int64 (stmt, 0);
+  *number = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+
+  stmt = cached (self,
+                 "UPDATE code_blocks SET next = next + 1 WHERE agency = ?1 AND day = ?2 AND first = ?3",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, first);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+set_record_unit (OsStore     *self,
+                 gint64       local_id,
+                 const char  *unit_id,
+                 GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (unit_id == NULL || *unit_id == '\0')
+    return TRUE;
+  stmt = cached (self, "UPDATE records SET unit_id = ?2 WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  bind_text (stmt, 2, unit_id);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+os_store_add_code_block (OsStore     *self,
+                         const char  *agency,
+                         const char  *day,
+                         gint64       first,
+                         gint64       last,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (agency != NULL && day != NULL, FALSE);
+
+  if (first < 1 || last < first || last > OS_RECORD_CODE_MAX_NUMBER)
+    {
+      g_autofree char *range = g_strdup_printf ("%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT, first, last);
+
+      g_set_error (error, OS_ERROR, OS_ERROR_PROTOCOL,
+                   _("Máy chủ cấp một khối số thứ tự không hợp lệ (%s)."), range);
+      return FALSE;
+    }
+  /* The same block twice (an answer seen again) changes nothing. */
+  stmt = prepare (self,
+                  "INSERT INTO code_blocks (agency, day, first, last, next) VALUES (?1, ?2, ?3, ?4, ?3) "
+                  "ON CONFLICT (agency, day, first) DO NOTHING",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, agency);
+  bind_text (stmt, 2, day);
+  sqlite3_bind_int64 (stmt, 3, first);
+  sqlite3_bind_int64 (stmt, 4, last);
+  return step_done (self, stmt, error);
+}
+
+gint64
+os_store_count_pending (OsStore *self)
+{
+  g_return_val_if_fail (OS_IS_STORE (self), -1);
+  return count (self, "SELECT COUNT(*) FROM outbox WHERE state = 0");
+}
+
+gint64
+os_store_count_quarantined (OsStore *self)
+{
+  g_return_val_if_fail (OS_IS_STORE (self), -1);
+  return count (self, "SELECT COUNT(*) FROM outbox WHERE state = 1");
+}
+
+gint64
+os_store_lookup_record (OsStore    *self,
+                        const char *record_uuid)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), 0);
+
+  stmt = prepare (self, "SELECT local_id FROM records WHERE id = ?1", NULL);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, record_uuid);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+OsRecordSyncState
+os_store_get_record_sync_state (OsStore    *self,
+                                const char *record_uuid)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), OS_RECORD_SYNC_SYNCED);
+  g_return_val_if_fail (record_uuid != NULL, OS_RECORD_SYNC_SYNCED);
+
+  stmt = prepare (self, "SELECT MAX(state), COUNT(*) FROM outbox WHERE record_id = ?1", NULL);
+  if (stmt == NULL)
+    return OS_RECORD_SYNC_PENDING;
+  bind_text (stmt, 1, record_uuid);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_int64 (stmt, 1) == 0)
+    return OS_RECORD_SYNC_SYNCED;
+  return sqlite3_column_int (stmt, 0) == 1 ? OS_RECORD_SYNC_REFUSED : OS_RECORD_SYNC_PENDING;
+}
+
+/* Outbox ------------------------------------------------------------------------- */
+
+void
+os_outbox_entry_free (OsOutboxEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->id);
+  g_free (entry->record_id);
+  g_free (entry->kind);
+  g_free (entry->payload);
+  g_free (entry->payload_hash);
+  g_free (entry);
+}
+
+GPtrArray *
+os_store_next_push_batch (OsStore     *self,
+                          guint        max,
+                          GHashTable  *held_back,
+                          GError     **error)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) os_outbox_entry_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 after = 0;
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+  g_return_val_if_fail (max > 0, NULL);
+
+  /* The changes of a record behind a quarantined one wait for the officer: the server
+   * would refuse them anyway (made against a version it never reached). Those before it
+   * go. */
+  stmt = prepare (self,
+                  "SELECT o.seq, o.id, o.record_id, o.kind, o.payload, o.payload_hash, o.base_version, "
+                  "o.created_at FROM outbox o WHERE o.state = 0 AND o.seq > ?1 AND NOT EXISTS "
+                  "(SELECT 1 FROM outbox q WHERE q.record_id = o.record_id AND q.state = 1 AND q.seq < o.seq) "
+                  "ORDER BY o.seq LIMIT 200",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+
+  while (batch->len < max)
+    {
+      guint seen = 0;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, after);
+      while (batch->len < max && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *record_id = (const char *) sqlite3_column_text (stmt, 2);
+          OsOutboxEntry *entry;
+
+          seen++;
+          after = sqlite3_column_int64 (stmt, 0);
+          if (held_back != NULL && g_hash_table_contains (held_back, record_id))
+            continue;
+
+          entry = g_new0 (OsOutboxEntry, 1);
+          entry->seq = after;
+          entry->id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          entry->record_id = g_strdup (record_id);
+          entry->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          entry->payload = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+          entry->payload_hash = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+          if (entry->payload_hash == NULL || strlen (entry->payload_hash) != 64)
+            {
+              g_free (entry->payload_hash);
+              entry->payload_hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, entry->payload, -1);
+            }
+          entry->base_version = sqlite3_column_int64 (stmt, 6);
+          entry->created_at = sqlite3_column_int64 (stmt, 7);
+          g_ptr_array_add (batch, entry);
+        }
+      if (batch->len >= max)
+        break;
+      if (rc != SQLITE_DONE)
+        {
+          os_store_set_sqlite_error (self, rc, error);
+          return NULL;
+        }
+      if (seen == 0)
+        break;
+    }
+
+  return g_steal_pointer (&batch);
+}
+
+/* A held server copy of a record (pulled while the desk had changes of its own). */
+static gboolean apply_record_data (OsStore *self, const char *id, JsonObject *data, gint64 version,
+                                   const char *unit_id, gboolean *changed, GError **error);
+
+static gboolean
+apply_held_copy (OsStore     *self,
+                 const char  *record_id,
+                 gboolean    *changed,
+                 GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *unit_id = NULL;
+  gint64 version;
+  int rc;
+
+  stmt = prepare (self, "SELECT version, data, unit_id FROM held_changes WHERE record_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return os_store_set_sqlite_error (self, rc, error);
+  version = sqlite3_column_int64 (stmt, 0);
+  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 1), -1, NULL) &&
+      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      if (!apply_record_data (self, record_id, json_node_get_object (json_parser_get_root (parser)), version,
+                              unit_id, changed, error))
+        return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  return step_done (self, stmt, error);
+}
+
+static gint64
+outbox_count_for (OsStore    *self,
+                  const char *record_id)
+{
+  sqlite3_stmt *stmt = cached (self, "SELECT COUNT(*) FROM outbox WHERE record_id = ?1", NULL);
+
+  if (stmt == NULL)
+    return -1;
+  bind_text (stmt, 1, record_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return -1;
+  return sqlite3_column_int64 (stmt, 0);
+}
+
+/* The version chain of a record: each of its outbox entries is made against the server's
+ * version plus the entries of the record before it, and the desk's copy is at the
+ * server's version plus all of them (the server counts every change as a version). Called
+ * when entries leave other than by being applied (discard, resend, out_of_order), so a
+ * record with nothing left to send is back at the server's version. In the caller's
+ * transaction. */
+static gboolean
+rebase_record (OsStore     *self,
+               const char  *record_id,
+               GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = cached (self,
+                 "UPDATE outbox SET base_version = "
+                 "(SELECT r.server_version FROM records r WHERE r.id = outbox.record_id) + "
+                 "(SELECT COUNT(*) FROM outbox o2 WHERE o2.record_id = outbox.record_id AND o2.seq < outbox.seq) "
+                 "WHERE record_id = ?1 AND EXISTS (SELECT 1 FROM records r WHERE r.id = ?1)",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  stmt = cached (self,
+                 "UPDATE records SET version = server_version + "
+                 "(SELECT COUNT(*) FROM outbox o WHERE o.record_id = ?1) WHERE id = ?1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+quarantine_row (OsStore     *self,
+                const char  *mutation_id,
+                const char  *code,
+                const char  *message,
+                gint64       now,
+                GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self,
+                               "UPDATE outbox SET state = 1, error_code = ?2, error_message = ?3, refused_at = ?4 "
+                               "WHERE id = ?1",
+                               error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, mutation_id);
+  bind_text (stmt, 2, code);
+  bind_text (stmt, 3, message);
+  sqlite3_bind_int64 (stmt, 4, now);
+  return step_done (self, stmt, error);
+}
+
+/* An `out_of_order` answer: counted; an entry with nothing of its record before it is
+ * re-made against the server's version, and after OS_STORE_MAX_OUT_OF_ORDER such answers
+ * it goes to the quarantine (the desk and the server disagree on the record's history,
+ * and only the officer can settle it). *quarantined is set when it did. */
+static gboolean
+note_out_of_order (OsStore     *self,
+                   const char  *mutation_id,
+                   const char  *record_id,
+                   gint64       now,
+                   gboolean    *quarantined,
+                   GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 times = 0, before = 0;
+
+  stmt = cached (self, "UPDATE outbox SET out_of_order = out_of_order + 1 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, mutation_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  stmt = cached (self,
+                 "SELECT o.out_of_order, (SELECT COUNT(*) FROM outbox o2 WHERE o2.record_id = o.record_id "
+                 "AND o2.seq < o.seq) FROM outbox o WHERE o.id = ?1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, mutation_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      times = sqlite3_column_int64 (stmt, 0);
+      before = sqlite3_column_int64 (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  if (before > 0)
+    return TRUE;   /* it waits for what is before it */
+  if (times >= OS_STORE_MAX_OUT_OF_ORDER)
+    {
+      *quarantined = TRUE;
+      return quarantine_row (self, mutation_id, "out_of_order",
+                             _("Máy chủ nhiều lần trả lời rằng thay đổi này không theo đúng thứ tự, dù trước "
+                               "nó không còn thay đổi nào của hồ sơ chờ gửi: lịch sử hồ sơ trên máy và trên "
+                               "máy chủ không khớp. Hãy gửi lại (dựa trên bản của máy chủ) hoặc bỏ thay đổi này."),
+                             now, error);
+    }
+  return rebase_record (self, record_id, error);
+}
+
+gboolean
+os_store_quarantine_entry (OsStore     *self,
+                           const char  *mutation_id,
+                           const char  *code,
+                           const char  *message,
+                           GError     **error)
+{
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL && code != NULL && message != NULL, FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!quarantine_row (self, mutation_id, code, message, g_get_real_time () / G_USEC_PER_SEC, error) ||
+      !exec (self, "COMMIT", error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  emit_sync_changed (self);
+  return TRUE;
+}
+
+gboolean
+os_store_save_push_results (OsStore             *self,
+                            const OsPushResult  *results,
+                            guint                n_results,
+                            gint64               now,
+                            GError             **error)
+{
+  gboolean changed = FALSE, records_changed = FALSE;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; i < n_results; i++)
+    {
+      const OsPushResult *r = &results[i];
+      sqlite3_stmt *stmt;
+
+      switch (r->status)
+        {
+        case OS_PUSH_APPLIED:
+        case OS_PUSH_DUPLICATE:
+          {
+            gint64 left;
+
+            stmt = cached (self, "DELETE FROM outbox WHERE id = ?1", error);
+            if (stmt == NULL)
+              goto fail;
+            bind_text (stmt, 1, r->id);
+            if (!step_done (self, stmt, error))
+              goto fail;
+            changed |= sqlite3_changes (self->db) > 0;
+
+            left = outbox_count_for (self, r->record_id);
+            if (left < 0)
+              {
+                os_store_set_sqlite_error (self, sqlite3_errcode (self->db), error);
+                goto fail;
+              }
+            /* With nothing left to send, the record is at the server's version. */
+            if (left == 0)
+              stmt = cached (self,
+                             "UPDATE records SET server_version = MAX(server_version, ?2), "
+                             "version = MAX(server_version, ?2), synced = 1 WHERE id = ?1",
+                             error);
+            else
+              stmt = cached (self,
+                             "UPDATE records SET server_version = MAX(server_version, ?2) WHERE id = ?1",
+                             error);
+            if (stmt == NULL)
+              goto fail;
+            bind_text (stmt, 1, r->record_id);
+            sqlite3_bind_int64 (stmt, 2, r->version);
+            if (!step_done (self, stmt, error))
+              goto fail;
+
+            /* A copy pulled while this change waited is older than it now. */
+            stmt = cached (self, "DELETE FROM held_changes WHERE record_id = ?1 AND version <= ?2", error);
+            if (stmt == NULL)
+              goto fail;
+            bind_text (stmt, 1, r->record_id);
+            sqlite3_bind_int64 (stmt, 2, r->version);
+            if (!step_done (self, stmt, error))
+              goto fail;
+            if (left == 0 && !apply_held_copy (self, r->record_id, &records_changed, error))
+              goto fail;
+          }
+          break;
+
+        case OS_PUSH_REFUSED:
+          if (!quarantine_row (self, r->id, r->error_code, r->error_message, now, error))
+            goto fail;
+          changed = TRUE;
+          break;
+
+        case OS_PUSH_RETRY:
+          if (g_strcmp0 (r->error_code, "out_of_order") == 0)
+            {
+              gboolean quarantined = FALSE;
+
+              if (!note_out_of_order (self, r->id, r->record_id, now, &quarantined, error))
+                goto fail;
+              changed |= quarantined;
+            }
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+  if (changed)
+    emit_sync_changed (self);
+  if (records_changed)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/* Quarantine --------------------------------------------------------------------- */
+
+static gboolean retry_parked_in_transaction (OsStore *self, guint *n_applied, GError **error);
+
+void
+os_quarantined_free (OsQuarantined *q)
+{
+  if (q == NULL)
+    return;
+  g_free (q->id);
+  g_free (q->record_id);
+  g_free (q->record_code);
+  g_free (q->applicant_name);
+  g_free (q->kind);
+  g_free (q->error_code);
+  g_free (q->error_message);
+  g_free (q->held_data);
+  g_free (q);
+}
+
+GPtrArray *
+os_store_list_quarantined (OsStore  *self,
+                           GError  **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) os_quarantined_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+
+  stmt = prepare (self,
+                  "SELECT o.id, o.record_id, COALESCE(r.code, ''), COALESCE(r.applicant_name, ''), o.kind, "
+                  "o.error_code, o.error_message, o.created_at, o.refused_at, "
+                  "MAX(COALESCE(r.server_version, 0), COALESCE(h.version, 0)), h.data "
+                  "FROM outbox o LEFT JOIN records r ON r.id = o.record_id "
+                  "LEFT JOIN held_changes h ON h.record_id = o.record_id "
+                  "WHERE o.state = 1 ORDER BY o.seq",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OsQuarantined *q = g_new0 (OsQuarantined, 1);
+
+#define TEXT(i) g_strdup ((const char *) sqlite3_column_text (stmt, (i)))
+      q->id = TEXT (0);
+      q->record_id = TEXT (1);
+      q->record_code = TEXT (2);
+      q->applicant_name = TEXT (3);
+      q->kind = TEXT (4);
+      q->error_code = TEXT (5);
+      q->error_message = TEXT (6);
+#undef TEXT
+      q->created_at = sqlite3_column_int64 (stmt, 7);
+      q->refused_at = sqlite3_column_int64 (stmt, 8);
+      q->server_version = sqlite3_column_int64 (stmt, 9);
+      q->held = sqlite3_column_type (stmt, 10) != SQLITE_NULL;
+      q->held_data = q->held ? g_strdup ((const char *) sqlite3_column_text (stmt, 10)) : NULL;
+      g_ptr_array_add (list, q);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+typedef struct
+{
+  gint64  seq;
+  char   *record_id;
+  char   *kind;
+  char   *error_message;
+} QuarantineRow;
+
+static gboolean
+load_quarantined (OsStore        *self,
+                  const char     *mutation_id,
+                  QuarantineRow  *row,
+                  GError        **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = prepare (self,
+                                          "SELECT seq, record_id, kind, error_message FROM outbox "
+                                          "WHERE id = ?1 AND state = 1",
+                                          error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, mutation_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                           _("Thay đổi này không còn trong danh sách bị máy chủ từ chối."));
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return os_store_set_sqlite_error (self, rc, error);
+  row->seq = sqlite3_column_int64 (stmt, 0);
+  row->record_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  row->kind = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  row->error_message = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  return TRUE;
+}
+
+static void
+quarantine_row_clear (QuarantineRow *row)
+{
+  g_free (row->record_id);
+  g_free (row->kind);
+  g_free (row->error_message);
+}
+
+static gboolean
+kind_creates_record (const char *kind)
+{
+  return g_strcmp0 (kind, "receive") == 0 || g_strcmp0 (kind, "refuse") == 0 ||
+         g_strcmp0 (kind, "request-supplement") == 0;
+}
+
+static gboolean
+kind_is_record_state (const char *kind)
+{
+  return kind_creates_record (kind) || g_strcmp0 (kind, "update") == 0;
+}
+
+gboolean
+os_store_resend_quarantined (OsStore     *self,
+                             const char  *mutation_id,
+                             GError     **error)
+{
+  QuarantineRow row = { 0 };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(OsRecord) record = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *payload = NULL;
+  const char *kind;
+  gint64 local_id, server_version;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint records_changed = 0;
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!load_quarantined (self, mutation_id, &row, error))
+    goto fail;
+
+  if (!kind_is_record_state (row.kind))
+    {
+      /* An attachment change carries no record state to send again: send it as it was. */
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      stmt = prepare (self,
+                      "UPDATE outbox SET state = 0, error_code = '', error_message = '', refused_at = 0, "
+                      "out_of_order = 0 WHERE id = ?1",
+                      error);
+      if (stmt == NULL)
+        goto fail;
+      bind_text (stmt, 1, mutation_id);
+      if (!step_done (self, stmt, error) || !rebase_record (self, row.record_id, error) ||
+          !retry_parked_in_transaction (self, &records_changed, error) || !exec (self, "COMMIT", error))
+        goto fail;
+      quarantine_row_clear (&row);
+      emit_sync_changed (self);
+      if (records_changed)
+        g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+      return TRUE;
+    }
+
+  stmt = prepare (self, "SELECT local_id, server_version, agency, unit_id FROM records WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, row.record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                           _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ), "
+                             "không gửi lại được. Hãy bỏ thay đổi này."));
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  local_id = sqlite3_column_int64 (stmt, 0);
+  server_version = sqlite3_column_int64 (stmt, 1);
+  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+
+  record = load_one (self, "r.local_id = ?1", NULL, local_id, error);
+  if (record == NULL)
+    goto fail;
+  payload = record_payload (record, agency, unit_id);
+
+  /* The record's whole state replaces every change of it still waiting: they were made
+   * against versions the server never reached. */
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self,
+                  "DELETE FROM outbox WHERE record_id = ?1 AND kind IN "
+                  "('receive', 'refuse', 'request-supplement', 'update')",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, row.record_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  /* A record the server never had is created again; one it has is updated against the
+   * version it has now. */
+  kind = server_version == 0 && kind_creates_record (row.kind) ? row.kind : "update";
+  if (!insert_outbox_row (self, row.seq, row.record_id, kind, payload, server_version, now, error))
+    goto fail;
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "UPDATE records SET version = ?2 + 1, synced = 0 WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  sqlite3_bind_int64 (stmt, 2, server_version);
+  if (!step_done (self, stmt, error) ||
+      !rebase_record (self, row.record_id, error) ||
+      !insert_event (self, local_id, now, "", "sync-resend", os_record_get_status (record),
+                     row.error_message, error) ||
+      !retry_parked_in_transaction (self, &records_changed, error) ||
+      !exec (self, "COMMIT", error))
+    goto fail;
+
+  quarantine_row_clear (&row);
+  emit_sync_changed (self);
+  if (records_changed)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  quarantine_row_clear (&row);
+  return FALSE;
+}
+
+gboolean
+os_store_discard_quarantined (OsStore     *self,
+                              const char  *mutation_id,
+                              GError     **error)
+{
+  QuarantineRow row = { 0 };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 local_id, left;
+  gboolean records_changed = FALSE;
+  int status = OS_STATUS_RECEIVED;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (mutation_id != NULL, FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!load_quarantined (self, mutation_id, &row, error))
+    goto fail;
+
+  stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  bind_text (stmt, 1, mutation_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  local_id = os_store_lookup_record (self, row.record_id);
+  if (local_id != 0)
+    {
+      g_autoptr(sqlite3_stmt) st = prepare (self, "SELECT status FROM records WHERE local_id = ?1", NULL);
+
+      if (st != NULL)
+        {
+          sqlite3_bind_int64 (st, 1, local_id);
+          if (sqlite3_step (st) == SQLITE_ROW)
+            status = sqlite3_column_int (st, 0);
+        }
+      if (!insert_event (self, local_id, now, "", "sync-discard", status, row.error_message, error))
+        goto fail;
+    }
+
+  /* With nothing of its own left to send, the record takes the server's copy if one
+   * came while it waited. */
+  left = outbox_count_for (self, row.record_id);
+  if (left == 0 && !apply_held_copy (self, row.record_id, &records_changed, error))
+    goto fail;
+  /* What is left of the record (or nothing) is made against the server's version again. */
+  if (!rebase_record (self, row.record_id, error))
+    goto fail;
+  {
+    guint n_parked = 0;
+
+    if (!retry_parked_in_transaction (self, &n_parked, error))
+      goto fail;
+    records_changed |= n_parked > 0;
+  }
+
+  if (!exec (self, "COMMIT", error))
+    goto fail;
+
+  quarantine_row_clear (&row);
+  emit_sync_changed (self);
+  if (records_changed)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  quarantine_row_clear (&row);
+  return FALSE;
+}
+
+/* Editing ------------------------------------------------------------------------ */
+
+/* Writes the changeable fields of @record over the row @local_id, with its documents and
+ * search text; in the caller's transaction. */
+static gboolean
+write_record_fields (OsStore     *self,
+                     gint64       local_id,
+                     OsRecord    *record,
+                     gint64       now,
+                     GError     **error)
+{
+  const OsTimeLimit *limit = os_record_get_time_limit (record);
+  GPtrArray *documents = os_record_get_documents (record);
+  g_autofree char *folded = NULL;
+  sqlite3_stmt *stmt;
+
+  stmt = cached (self,
+                 "UPDATE records SET procedure_id = ?2, procedure_code = ?3, procedure_name = ?4, field = ?5, "
+                 "time_unit = ?6, time_amount = ?7, cutoff_minutes = ?8, applicant_name = ?9, id_number = ?10, "
+                 "birth_date = ?11, phone = ?12, email = ?13, address = ?14, sets = ?15, delivery = ?16, "
+                 "channel = ?17, notes = ?18, officer = ?19, reason = ?20, status = ?21, due_at = ?22, "
+                 "finished_at = ?23, returned_at = ?24, updated_at = ?25 WHERE local_id = ?1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  bind_text (stmt, 2, os_record_get_procedure_id (record));
+  bind_text (stmt, 3, os_record_get_procedure_code (record));
+  bind_text (stmt, 4, os_record_get_procedure_name (record));
+  bind_text (stmt, 5, os_record_get_field (record));
+  sqlite3_bind_int (stmt, 6, limit->unit);
+  sqlite3_bind_int (stmt, 7, limit->amount);
+  sqlite3_bind_int (stmt, 8, limit->cutoff_minutes);
+  bind_text (stmt, 9, os_record_get_applicant_name (record));
+  bind_text (stmt, 10, os_record_get_id_number (record));
+  bind_text (stmt, 11, os_record_get_birth_date (record));
+  bind_text (stmt, 12, os_record_get_phone (record));
+  bind_text (stmt, 13, os_record_get_email (record));
+  bind_text (stmt, 14, os_record_get_address (record));
+  sqlite3_bind_int (stmt, 15, MAX (1, os_record_get_sets (record)));
+  sqlite3_bind_int (stmt, 16, os_record_get_delivery (record));
+  sqlite3_bind_int (stmt, 17, os_record_get_channel (record));
+  bind_text (stmt, 18, os_record_get_notes (record));
+  bind_text (stmt, 19, os_record_get_officer (record));
+  bind_text (stmt, 20, os_record_get_reason (record));
+  sqlite3_bind_int (stmt, 21, os_record_get_status (record));
+  sqlite3_bind_int64 (stmt, 22, os_record_get_due_at (record));
+  sqlite3_bind_int64 (stmt, 23, os_record_get_finished_at (record));
+  sqlite3_bind_int64 (stmt, 24, os_record_get_returned_at (record));
+  sqlite3_bind_int64 (stmt, 25, now);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  stmt = cached (self, "DELETE FROM record_documents WHERE record_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  for (guint i = 0; i < documents->len; i++)
+    {
+      OsRecordDocument *d = g_ptr_array_index (documents, i);
+
+      stmt = cached (self,
+                     "INSERT INTO record_documents (record_id, position, name, originals, certified, copies) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      sqlite3_bind_int (stmt, 2, i);
+      bind_text (stmt, 3, d->name);
+      sqlite3_bind_int (stmt, 4, d->originals);
+      sqlite3_bind_int (stmt, 5, d->certified);
+      sqlite3_bind_int (stmt, 6, d->copies);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  stmt = cached (self, "DELETE FROM records_fts WHERE rowid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  stmt = cached (self, "INSERT INTO records_fts (rowid, text) VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  folded = fold_search_text (record);
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  bind_text (stmt, 2, folded);
+  return step_done (self, stmt, error);
+}
+
+gboolean
+os_store_update_record (OsStore   *self,
+                        OsRecord  *record,
+                        gint64     now,
+                        GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(OsRecord) saved = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *payload = NULL;
+  gint64 local_id, version;
+  int rc;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (OS_IS_RECORD (record), FALSE);
+
+  if (os_text_is_blank (os_record_get_applicant_name (record)) ||
+      os_text_is_blank (os_record_get_procedure_name (record)))
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_INVALID_INPUT,
+                           _("Hồ sơ cần có thủ tục và họ tên người nộp."));
+      return FALSE;
+    }
+
+  local_id = os_record_get_local_id (record);
+  if (local_id == 0 && os_record_get_id (record) != NULL)
+    local_id = os_store_lookup_record (self, os_record_get_id (record));
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  stmt = prepare (self, "SELECT id, version, agency, unit_id FROM records WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, OS_ERROR, OS_ERROR_NOT_FOUND, _("Không tìm thấy hồ sơ %s."),
+                   os_record_get_code (record) ? os_record_get_code (record) : "");
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      goto fail;
+    }
+  uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  version = sqlite3_column_int64 (stmt, 1);
+  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (!write_record_fields (self, local_id, record, now, error))
+    goto fail;
+  stmt = prepare (self, "UPDATE records SET version = version + 1, synced = 0 WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  if (!step_done (self, stmt, error))
+    goto fail;
+
+  saved = load_one (self, "r.local_id = ?1", NULL, local_id, error);
+  if (saved == NULL)
+    goto fail;
+  payload = record_payload (saved, agency, unit_id);
+  if (!insert_event (self, local_id, now, os_record_get_officer (saved), "update",
+                     os_record_get_status (saved), "", error) ||
+      !insert_outbox_row (self, 0, uuid, "update", payload, version, now, error) ||
+      !exec (self, "COMMIT", error))
+    goto fail;
+
+  os_record_set_local_id (record, local_id);
+  emit_sync_changed (self);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/* The change feed ---------------------------------------------------------------- */
+
+char *
+os_store_dup_sync_cursor (OsStore *self)
+{
+  char *cursor = os_store_dup_setting (self, "sync-cursor");
+
+  return cursor ? cursor : g_strdup ("");
+}
+
+static const char *
+data_string (JsonObject *data,
+             const char *name)
+{
+  JsonNode *node = json_object_has_member (data, name) ? json_object_get_member (data, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return "";
+  return json_node_get_string (node);
+}
+
+static gint64
+data_int (JsonObject *data,
+          const char *name,
+          gint64      fallback)
+{
+  JsonNode *node = json_object_has_member (data, name) ? json_object_get_member (data, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return fallback;
+  return json_node_get_int (node);
+}
+
+/* A record as the server holds it (the payload shape of record_payload()), or NULL when
+ * it lacks what a record needs. */
+static OsRecord *
+record_from_data (JsonObject  *data,
+                  char       **agency_out)
+{
+  g_autoptr(OsRecord) record = os_record_new ();
+  g_autofree char *agency = NULL;
+  OsTimeLimit limit;
+  JsonNode *docs;
+  GDate date;
+  guint number;
+  gint64 status = data_int (data, "status", 0);
+
+  if (!os_record_code_parse (data_string (data, "code"), &agency, &date, &number, NULL) ||
+      status < 1 || status > 10 || *data_string (data, "id") == '\0' ||
+      *data_string (data, "applicant_name") == '\0' || *data_string (data, "procedure_name") == '\0')
+    return NULL;
+  if (*data_string (data, "agency") != '\0')
+    {
+      g_free (agency);
+      agency = g_strdup (data_string (data, "agency"));
+    }
+
+  os_record_set_id (record, data_string (data, "id"));
+  os_record_set_code (record, data_string (data, "code"));
+  os_record_set_procedure (record, data_string (data, "procedure_id"), data_string (data, "procedure_code"),
+                           data_string (data, "procedure_name"), data_string (data, "field"));
+  limit.unit = (int) data_int (data, "time_unit", 0);
+  limit.amount = (int) data_int (data, "time_amount", 0);
+  limit.cutoff_minutes = (int) data_int (data, "cutoff_minutes", -1);
+  os_record_set_time_limit (record, &limit);
+  os_record_set_applicant_name (record, data_string (data, "applicant_name"));
+  os_record_set_id_number (record, data_string (data, "id_number"));
+  os_record_set_birth_date (record, data_string (data, "birth_date"));
+  os_record_set_phone (record, data_string (data, "phone"));
+  os_record_set_email (record, data_string (data, "email"));
+  os_record_set_address (record, data_string (data, "address"));
+  os_record_set_sets (record, (int) CLAMP (data_int (data, "sets", 1), 1, G_MAXINT));
+  os_record_set_delivery (record, (int) data_int (data, "delivery", 0));
+  os_record_set_channel (record, (int) data_int (data, "channel", 1));
+  os_record_set_notes (record, data_string (data, "notes"));
+  os_record_set_officer (record, data_string (data, "officer"));
+  os_record_set_reason (record, data_string (data, "reason"));
+  os_record_set_status (record, (OsStatus) status);
+  os_record_set_received_at (record, data_int (data, "received_at", 0));
+  os_record_set_due_at (record, data_int (data, "due_at", 0));
+  os_record_set_finished_at (record, data_int (data, "finished_at", 0));
+  os_record_set_returned_at (record, data_int (data, "returned_at", 0));
+  os_record_set_book_entry (record, (int) data_int (data, "book_volume", 0), (int) data_int (data, "book_number", 0));
+
+  docs = json_object_has_member (data, "documents") ? json_object_get_member (data, "documents") : NULL;
+  if (docs != NULL && JSON_NODE_HOLDS_ARRAY (docs))
+    {
+      JsonArray *array = json_node_get_array (docs);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          JsonObject *d = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+
+          if (d == NULL || *data_string (d, "name") == '\0')
+            continue;
+          os_record_add_document (record, data_string (d, "name"), (int) data_int (d, "originals", 0),
+                                  (int) data_int (d, "certified", 0), (int) data_int (d, "copies", 0));
+        }
+    }
+
+  *agency_out = g_steal_pointer (&agency);
+  return g_steal_pointer (&record);
+}
+
+/* Keeps a change of the feed the desk cannot apply now (os_store_retry_parked()); a newer
+ * one of the same record replaces it. In the caller's transaction. */
+static gboolean
+park_change (OsStore     *self,
+             const char  *id,
+             JsonObject  *data,
+             gint64       version,
+             const char  *unit_id,
+             const char  *reason,
+             GError     **error)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
+  g_autofree char *text = json_to_string (node, FALSE);
+  sqlite3_stmt *stmt;
+
+  g_debug ("Change of record %s (version %" G_GINT64_FORMAT ") parked: %s", id, version, reason);
+  stmt = cached (self,
+                 "INSERT INTO parked_changes (id, version, unit_id, data, reason, parked_at) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                 "ON CONFLICT (id) DO UPDATE SET version = excluded.version, unit_id = excluded.unit_id, "
+                 "data = excluded.data, reason = excluded.reason, parked_at = excluded.parked_at "
+                 "WHERE excluded.version >= parked_changes.version",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  bind_text (stmt, 3, unit_id);
+  bind_text (stmt, 4, text);
+  bind_text (stmt, 5, reason);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+unpark (OsStore     *self,
+        const char  *id,
+        gint64       version,
+        GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self, "DELETE FROM parked_changes WHERE id = ?1 AND version <= ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  return step_done (self, stmt, error);
+}
+
+/* Inserts or overwrites the desk's copy of a record with the server's; in the caller's
+ * transaction. One the desk cannot take (it lacks what a record needs, or its code is
+ * held by another record of this desk) is parked. */
+static gboolean
+apply_record_data (OsStore     *self,
+                   const char  *id,
+                   JsonObject  *data,
+                   gint64       version,
+                   const char  *unit_id,
+                   gboolean    *changed,
+                   GError     **error)
+{
+  g_autoptr(OsRecord) record = NULL;
+  g_autofree char *agency = NULL;
+  sqlite3_stmt *stmt;
+  gint64 local_id, local_version = 0;
+  gboolean synced = FALSE;
+  int rc;
+
+  record = record_from_data (data, &agency);
+  if (record == NULL || g_strcmp0 (os_record_get_id (record), id) != 0)
+    return park_change (self, id, data, version, unit_id, "unreadable", error);
+
+  stmt = cached (self, "SELECT local_id, version, synced FROM records WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, os_record_get_id (record));
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      local_id = sqlite3_column_int64 (stmt, 0);
+      local_version = sqlite3_column_int64 (stmt, 1);
+      synced = sqlite3_column_int (stmt, 2);
+      sqlite3_reset (stmt);
+
+      if (synced && local_version >= version)
+        return TRUE;   /* seen already (our own change coming back, or a page again) */
+      if (!write_record_fields (self, local_id, record, os_record_get_received_at (record), error))
+        return FALSE;
+    }
+  else if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      if (!insert_record_row (self, record, agency, os_record_get_received_at (record), FALSE, &local_id, error))
+        {
+          /* Another record holds this code on this desk: keep the desk's, say so. */
+          if (error && *error && g_error_matches (*error, OS_ERROR, OS_ERROR_DATABASE) &&
+              (sqlite3_errcode (self->db) & 0xff) == SQLITE_CONSTRAINT)
+            {
+              g_clear_error (error);
+              return park_change (self, id, data, version, unit_id, "code-taken", error);
+            }
+          return FALSE;
+        }
+      if (!insert_event (self, local_id, os_record_get_received_at (record), os_record_get_officer (record),
+                         os_record_get_status (record) == OS_STATUS_REFUSED ? "refuse"
+                         : os_record_get_status (record) == OS_STATUS_SUPPLEMENT ? "request-supplement"
+                         : "receive",
+                         os_record_get_status (record), os_record_get_reason (record), error))
+        return FALSE;
+    }
+  else
+    return os_store_set_sqlite_error (self, rc, error);
+
+  stmt = cached (self,
+                 "UPDATE records SET version = ?2, server_version = ?2, synced = 1, "
+                 "unit_id = CASE WHEN ?3 = '' THEN unit_id ELSE ?3 END WHERE local_id = ?1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  bind_text (stmt, 3, unit_id);
+  if (!step_done (self, stmt, error) || !unpark (self, id, version, error))
+    return FALSE;
+  *changed = TRUE;
+  return TRUE;
+}
+
+static gboolean
+apply_record_change (OsStore     *self,
+                     const char  *id,
+                     gboolean     deletion,
+                     gint64       version,
+                     const char  *unit_id,
+                     JsonObject  *data,
+                     gboolean    *changed,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 local_id = 0, waiting;
+
+  stmt = cached (self, "SELECT local_id FROM records WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    local_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+
+  if (deletion)
+    {
+      if (!unpark (self, id, G_MAXINT64, error))
+        return FALSE;
+      if (local_id == 0)
+        return TRUE;
+      /* Changes of the record still waiting stay in the outbox: the server will refuse
+       * them and the officer sees why. */
+      stmt = cached (self, "DELETE FROM records_fts WHERE rowid = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      stmt = cached (self, "DELETE FROM records WHERE local_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      stmt = cached (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      *changed = TRUE;
+      return TRUE;
+    }
+
+  waiting = local_id != 0 ? outbox_count_for (self, id) : 0;
+  if (waiting < 0)
+    return os_store_set_sqlite_error (self, sqlite3_errcode (self->db), error);
+  if (waiting > 0)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
+      g_autofree char *text = json_to_string (node, FALSE);
+
+      /* The desk has changes of its own the server has not taken yet: keep its copy, and
+       * the server's aside for when those changes are settled. */
+      stmt = cached (self,
+                     "INSERT INTO held_changes (record_id, version, data, unit_id) VALUES (?1, ?2, ?3, ?4) "
+                     "ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, data = excluded.data, "
+                     "unit_id = excluded.unit_id WHERE excluded.version > held_changes.version",
+                     error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 2, version);
+      bind_text (stmt, 3, text);
+      bind_text (stmt, 4, unit_id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      stmt = cached (self, "UPDATE records SET server_version = MAX(server_version, ?2) WHERE local_id = ?1",
+                     error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      sqlite3_bind_int64 (stmt, 2, version);
+      return step_done (self, stmt, error);
+    }
+
+  return apply_record_data (self, id, data, version, unit_id, changed, error);
+}
+
+/* Parked changes, tried again oldest version first; in the caller's transaction. */
+static gboolean
+retry_parked_in_transaction (OsStore     *self,
+                             guint       *n_applied,
+                             GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  *n_applied = 0;
+  stmt = prepare (self, "SELECT id FROM parked_changes ORDER BY parked_at, id", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (ids, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  if (rc != SQLITE_DONE)
+    return os_store_set_sqlite_error (self, rc, error);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *unit_id = NULL;
+      g_autofree char *text = NULL;
+      gboolean changed = FALSE;
+      gint64 version;
+
+      stmt = prepare (self, "SELECT version, unit_id, data FROM parked_changes WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, id);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          g_clear_pointer (&stmt, sqlite3_finalize);
+          continue;
+        }
+      version = sqlite3_column_int64 (stmt, 0);
+      unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      text = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      if (!json_parser_load_from_data (parser, text, -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      /* apply_record_change() parks it again if it still cannot go in. */
+      if (!apply_record_change (self, id, FALSE, version, unit_id,
+                                json_node_get_object (json_parser_get_root (parser)), &changed, error))
+        return FALSE;
+      if (changed)
+        (*n_applied)++;
+    }
+  return TRUE;
+}
+
+gboolean
+os_store_retry_parked (OsStore  *self,
+                       guint    *n_applied,
+                       GError  **error)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!retry_parked_in_transaction (self, &n, error) || !exec (self, "COMMIT", error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  if (n_applied)
+    *n_applied = n;
+  if (n > 0)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+}
+
+gint64
+os_store_count_parked (OsStore *self)
+{
+  g_return_val_if_fail (OS_IS_STORE (self), -1);
+  return count (self, "SELECT COUNT(*) FROM parked_changes");
+}
+
+/* An attachment from the change feed (attachment_payload() of another desk, or this one's
+ * coming back): its row names a file the desk fetches when it is opened
+ * (os_sync_engine_fetch_blob_async()). A deletion drops the row; the file stays in the
+ * blob store until collected. In the caller's transaction. */
+static gboolean
+apply_attachment_change (OsStore     *self,
+                         const char  *id,
+                         gboolean     deletion,
+                         JsonObject  *data,
+                         gboolean    *changed,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+  const char *sha256;
+  gint64 record_local_id = 0, size;
+  gboolean detach_waiting = FALSE;
+
+  if (deletion)
+    {
+      stmt = cached (self, "DELETE FROM attachments WHERE id = ?1", error);
+      if (stmt == NULL)
+        return FALSE;
+      bind_text (stmt, 1, id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+      *changed = sqlite3_changes (self->db) > 0;
+      return TRUE;
+    }
+
+  sha256 = data_string (data, "sha256");
+  size = data_int (data, "size", -1);
+  if (g_strcmp0 (data_string (data, "id"), id) != 0 || strlen (sha256) != 64 || size < 0 ||
+      *data_string (data, "file_name") == '\0')
+    {
+      g_message ("An attachment of the change feed lacks what an attachment needs; skipped");
+      return TRUE;
+    }
+  for (const char *p = sha256; *p; p++)
+    if (!g_ascii_isdigit (*p) && !(*p >= 'a' && *p <= 'f'))
+      {
+        g_message ("An attachment of the change feed has a bad SHA-256; skipped");
+        return TRUE;
+      }
+
+  stmt = cached (self, "SELECT local_id FROM records WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, data_string (data, "record_id"));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    record_local_id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (record_local_id == 0)
+    return TRUE;   /* a record this desk does not keep */
+
+  /* The officer removed it here and the removal has not reached the server yet. */
+  stmt = cached (self, "SELECT 1 FROM outbox WHERE kind = 'detach' AND json_extract (payload, '$.id') = ?1",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  detach_waiting = sqlite3_step (stmt) == SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (detach_waiting)
+    return TRUE;
+
+  stmt = cached (self,
+                 "INSERT INTO attachments (id, record_id, document_name, file_name, mime_type, sha256, size, "
+                 "pages, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                 "ON CONFLICT (id) DO UPDATE SET document_name = excluded.document_name, "
+                 "file_name = excluded.file_name, mime_type = excluded.mime_type "
+                 "WHERE record_id = excluded.record_id",
+                 error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, record_local_id);
+  bind_text (stmt, 3, data_string (data, "document_name"));
+  bind_text (stmt, 4, data_string (data, "file_name"));
+  bind_text (stmt, 5, *data_string (data, "mime_type") ? data_string (data, "mime_type") : "application/octet-stream");
+  bind_text (stmt, 6, sha256);
+  sqlite3_bind_int64 (stmt, 7, size);
+  sqlite3_bind_int64 (stmt, 8, CLAMP (data_int (data, "pages", 0), 0, G_MAXINT));
+  sqlite3_bind_int64 (stmt, 9, data_int (data, "created_at", 0));
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  *changed = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+gboolean
+os_store_apply_changes (OsStore     *self,
+                        JsonArray   *changes,
+                        const char  *next_cursor,
+                        guint       *n_records_changed,
+                        GError     **error)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+  g_return_val_if_fail (changes != NULL && next_cursor != NULL, FALSE);
+
+  /* Check the whole page first: a page that does not follow the API changes nothing. */
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonNode *element = json_array_get_element (changes, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *entity = c ? data_string (c, "entity") : "";
+      const char *op = c ? data_string (c, "op") : "";
+      JsonNode *data = c && json_object_has_member (c, "data") ? json_object_get_member (c, "data") : NULL;
+
+      if (c == NULL || *entity == '\0' || *data_string (c, "id") == '\0' ||
+          (g_strcmp0 (op, "upsert") != 0 && g_strcmp0 (op, "delete") != 0) ||
+          data_int (c, "version", -1) < 0 ||
+          (g_strcmp0 (op, "upsert") == 0 && (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))))
+        {
+          g_set_error (error, OS_ERROR, OS_ERROR_PROTOCOL,
+                       _("Máy chủ trả lời không đúng giao thức (%s)."), "Change");
+          return FALSE;
+        }
+    }
+
+  if (!exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *c = json_array_get_object_element (changes, i);
+      gboolean deletion = g_strcmp0 (data_string (c, "op"), "delete") == 0;
+      gboolean changed = FALSE;
+
+      if (g_strcmp0 (data_string (c, "entity"), "attachment") == 0)
+        {
+          if (!apply_attachment_change (self, data_string (c, "id"), deletion,
+                                        deletion ? NULL : json_object_get_object_member (c, "data"),
+                                        &changed, error))
+            goto fail;
+          if (changed)
+            n++;
+          continue;
+        }
+      if (g_strcmp0 (data_string (c, "entity"), "record") != 0)
+        continue;
+      if (!apply_record_change (self, data_string (c, "id"), deletion, data_int (c, "version", 0),
+                                data_string (c, "unit_id"),
+                                deletion ? NULL : json_object_get_object_member (c, "data"),
+                                &changed, error))
+        goto fail;
+      if (changed)
+        n++;
+    }
+
+  /* What was parked may go in now (the record it collided with is gone or synced). */
+  {
+    guint n_parked = 0;
+
+    if (!retry_parked_in_transaction (self, &n_parked, error))
+      goto fail;
+    n += n_parked;
+  }
+
+  if (!put_setting (self, "sync-cursor", next_cursor, error) ||
+      !exec (self, "COMMIT", error))
+    goto fail;
+
+  if (n_records_changed)
+    *n_records_changed = n;
+  if (n > 0)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  return TRUE;
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+/* The catalogue ------------------------------------------------------------------ */
+
+static int
+catalogue_cutoff (const char *text)
+{
+  int h, m;
+
+  if (text == NULL || sscanf (text, "%d:%d", &h, &m) != 2 || h < 0 || h > 23 || m < 0 || m > 59)
+    return -1;
+  return h * 60 + m;
+}
+
+gboolean
+os_store_apply_catalogue (OsStore     *self,
+                          JsonNode    *catalogue,
+                          const char  *etag,
+                          GError     **error)
+{
+  JsonObject *root = catalogue && JSON_NODE_HOLDS_OBJECT (catalogue) ? json_node_get_object (catalogue) : NULL;
+  JsonNode *list = root && json_object_has_member (root, "procedures") ? json_object_get_member (root, "procedures") : NULL;
+  JsonArray *procedures;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (OS_IS_STORE (self), FALSE);
+
+  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || data_int (root, "version", -1) < 0)
+    {
+      g_set_error (error, OS_ERROR, OS_ERROR_PROTOCOL,
+                   _("Máy chủ trả lời không đúng giao thức (%s)."), "ProcedureCatalogue");
+      return FALSE;
+    }
+  procedures = json_node_get_array (list);
+
+  if (!exec (self, "BEGIN IMMEDIATE", error) ||
+      !exec (self, "DELETE FROM procedures", error))
+    goto fail;
+  stmt = prepare (self,
+                  "INSERT OR REPLACE INTO procedures (id, code, name, field, time_unit, time_amount, "
+                  "cutoff_minutes, fee, result, documents, position) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                  error);
+  if (stmt == NULL)
+    goto fail;
+
+  for (guint i = 0; i < json_array_get_length (procedures); i++)
+    {
+      JsonNode *element = json_array_get_element (procedures, i);
+      JsonObject *p = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      JsonNode *time = p && json_object_has_member (p, "time") ? json_object_get_member (p, "time") : NULL;
+      JsonNode *docs = p && json_object_has_member (p, "documents") ? json_object_get_member (p, "documents") : NULL;
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) doc_root = NULL;
+      g_autofree char *documents = NULL;
+      OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 0, -1 };
+
+      if (p == NULL || *data_string (p, "id") == '\0' || *data_string (p, "name") == '\0')
+        continue;
+      if (time != NULL && JSON_NODE_HOLDS_OBJECT (time))
+        {
+          JsonObject *t = json_node_get_object (time);
+          const char *unit = data_string (t, "unit");
+
+          if (g_strcmp0 (unit, "calendar-days") == 0)
+            limit.unit = OS_TIME_UNIT_CALENDAR_DAYS;
+          else if (g_strcmp0 (unit, "same-day") == 0)
+            limit.unit = OS_TIME_UNIT_SAME_DAY;
+          limit.amount = (int) CLAMP (data_int (t, "amount", 0), 0, 10000);
+        }
+      limit.cutoff_minutes = catalogue_cutoff (data_string (p, "cutoff"));
+
+      json_builder_begin_array (b);
+      if (docs != NULL && JSON_NODE_HOLDS_ARRAY (docs))
+        {
+          JsonArray *array = json_node_get_array (docs);
+
+          for (guint j = 0; j < json_array_get_length (array); j++)
+            {
+              JsonNode *d = json_array_get_element (array, j);
+
+              if (JSON_NODE_HOLDS_VALUE (d) && json_node_get_value_type (d) == G_TYPE_STRING)
+                json_builder_add_string_value (b, json_node_get_string (d));
+            }
+        }
+      json_builder_end_array (b);
+      doc_root = json_builder_get_root (b);
+      documents = json_to_string (doc_root, FALSE);
+
+      sqlite3_reset (stmt);
+      bind_text (stmt, 1, data_string (p, "id"));
+      bind_text (stmt, 2, data_string (p, "code"));
+      bind_text (stmt, 3, data_string (p, "name"));
+      bind_text (stmt, 4, data_string (p, "field"));
+      sqlite3_bind_int (stmt, 5, limit.unit);
+      sqlite3_bind_int (stmt, 6, limit.amount);
+      sqlite3_bind_int (stmt, 7, limit.cutoff_minutes);
+      bind_text (stmt, 8, data_string (p, "fee"));
+      bind_text (stmt, 9, data_string (p, "result"));
+      bind_text (stmt, 10, documents);
+      sqlite3_bind_int (stmt, 11, i + 1);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
+
+  if (!put_setting (self, "catalogue-etag", etag ? etag : "", error) ||
+      !exec (self, "COMMIT", error))
+    goto fail;
+  return load_procedures (self, error);
+
+fail:
+  rollback (self);
+  return FALSE;
 }

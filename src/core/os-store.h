@@ -197,6 +197,12 @@ typedef struct
   char   *error_message;   /* the server's message */
   gint64  created_at;
   gint64  refused_at;
+  /* The server's side, so the officer decides knowingly (e.g. after `stale_version`:
+   * "máy chủ đã có bản sửa khác"). */
+  gint64  server_version;  /* the record's version on the server as far as the desk knows */
+  gboolean held;           /* the server's copy of the record (another desk's edit) came
+                            * while this waited and is kept aside, not shown in the record */
+  char   *held_data;       /* that copy: the Change.data JSON object as text, or NULL */
 } OsQuarantined;
 
 void          os_quarantined_free           (OsQuarantined      *q);
@@ -206,14 +212,36 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (OsQuarantined, os_quarantined_free)
 GPtrArray    *os_store_list_quarantined     (OsStore            *self,
                                              GError            **error);
 /* Puts the record's current state back in the outbox as a new mutation (new id) made
- * against the record's current version, and removes the quarantined one. */
+ * against the version the server has (OsQuarantined.server_version), and removes the
+ * quarantined one. This is the officer's explicit choice to overwrite: when the server
+ * has another desk's edit (OsQuarantined.held), the desk's copy replaces it once the
+ * resend is applied, and the held server copy is dropped then. Nothing is overwritten
+ * without this call: a refused change and a held server copy wait as they are. */
 gboolean      os_store_resend_quarantined   (OsStore            *self,
                                              const char         *mutation_id,
                                              GError            **error);
-/* Drops it for good, with a line in the record's history. */
+/* Drops it for good, with a line in the record's history. With nothing of the record
+ * left to send, the record takes the server's copy if one is held and its version goes
+ * back to the server's, so the next edit is made against it. */
 gboolean      os_store_discard_quarantined  (OsStore            *self,
                                              const char         *mutation_id,
                                              GError            **error);
+/* Outbox entries waiting to be pushed (not counting quarantined ones), and quarantined. */
+gint64        os_store_count_pending        (OsStore            *self);
+gint64        os_store_count_quarantined    (OsStore            *self);
+
+/* Saves an edit of a record already in the store (@record as loaded with
+ * os_store_load_record and changed: applicant, contact, procedure, documents, notes,
+ * status, reason, instants; not its id, code or receive time) with an outbox entry
+ * "update" made against the record's current version, in one transaction. */
+gboolean      os_store_update_record        (OsStore            *self,
+                                             OsRecord           *record,
+                                             gint64              now,
+                                             GError            **error);
+/* The record's local id by its UUID, or 0. */
+gint64        os_store_lookup_record        (OsStore            *self,
+                                             const char         *record_uuid);
+
 /* Emitted (on the store) whenever the outbox or the quarantine changed:
  * signal "sync-changed". Records changed by a pull emit "records-changed". */
 

@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "os-api-client.h"
+#include "os-blob-store.h"
 #include "os-store.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,13 @@ void          os_sync_engine_stop             (OsSyncEngine        *self);
 /* Something was written to the outbox: sync soon. */
 void          os_sync_engine_poke             (OsSyncEngine        *self);
 
+/* For tests and benchmarks: numbers asked per lease (default 100; a day is topped up when
+ * fewer than a quarter are left) and mutations per push (default 10, at most 100). */
+void          os_sync_engine_set_block_size   (OsSyncEngine        *self,
+                                               guint                block_size);
+void          os_sync_engine_set_batch_size   (OsSyncEngine        *self,
+                                               guint                batch_size);
+
 /* Properties, notified on change (on the engine's main context). */
 OsSyncState   os_sync_engine_get_state        (OsSyncEngine        *self);
 guint         os_sync_engine_get_pending      (OsSyncEngine        *self);   /* outbox entries waiting */
@@ -57,5 +65,38 @@ void          os_sync_engine_sync_async       (OsSyncEngine        *self,
 gboolean      os_sync_engine_sync_finish      (OsSyncEngine        *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+/* Attachment files. Before pushing an "attach", the engine makes sure the server has the
+ * whole file: it asks how far the server's copy goes and uploads the rest from the desk's
+ * blob store in chunks of at most 1 MiB (resumable after a cut, a restart or a crash; the
+ * progress is kept only on the server). The blob store is "blobs" beside the store's
+ * database unless set here. */
+void          os_sync_engine_set_blob_store   (OsSyncEngine        *self,
+                                               OsBlobStore         *blobs);
+OsBlobStore  *os_sync_engine_get_blob_store   (OsSyncEngine        *self);
+
+/* Fetches the file @sha256 of @size bytes (an attachment another desk made, see
+ * os_store_list_attachments()) from the server into the blob store, in ranged pieces; it
+ * finishes once the file is there and its SHA-256 checked (at once if it already was).
+ * What was downloaded before a cut, a cancel or a restart is kept in the blob store's
+ * partial file and the next call goes on from there. One download runs per file: calls for
+ * a file already being fetched wait for it (and share its end: cancelling the call that
+ * started it ends it for them too). Errors: OS_ERROR_NOT_FOUND (the server does not
+ * have it or the user may not see it), OS_ERROR_BLOB_CORRUPT (what arrived does not hash to
+ * @sha256; it is thrown away), OS_ERROR_NETWORK/SERVER (try again), G_IO_ERROR_CANCELLED. */
+void          os_sync_engine_fetch_blob_async (OsSyncEngine        *self,
+                                               const char          *sha256,
+                                               gint64               size,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gboolean      os_sync_engine_fetch_blob_finish (OsSyncEngine       *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* Properties: "state" (int, an OsSyncState), "pending", "quarantined" (uint), "message"
+ * (string), "last-sync" (int64). Signal "changes-applied" (guint n_records). Signal
+ * "blob-progress" (const char *sha256, gboolean upload, gint64 bytes_done, gint64 size):
+ * after each chunk of a file going up (upload TRUE) or coming down. */
 
 G_END_DECLS

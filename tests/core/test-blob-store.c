@@ -759,6 +759,54 @@ test_migration_from_v2 (Fixture       *f,
                                   "record_id = '0190a0b0-0000-7000-8000-000000000007'"), ==, 1);
 }
 
+/* A download's partial file becomes a blob only if it hashes to its name. */
+static void
+test_adopt_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(OsBlobStore) store = os_blob_store_new (f->root);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *partial = os_blob_store_get_partial_path (store, SHA256_ABC);
+  g_autofree char *path = NULL;
+  g_autofree char *content = NULL;
+  g_auto(GStrv) list = NULL;
+
+  g_assert_null (os_blob_store_get_partial_path (store, "not-a-sha"));
+  g_assert_nonnull (partial);
+  g_assert_true (g_str_has_prefix (partial, f->root));
+  g_assert_cmpint (g_mkdir_with_parents (f->root, 0700), ==, 0);
+
+  /* Wrong content: refused, and the partial file is gone. */
+  g_assert_true (g_file_set_contents (partial, "abd", 3, &error));
+  g_assert_false (os_blob_store_adopt_file (store, partial, SHA256_ABC, NULL, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_BLOB_CORRUPT);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_false (os_blob_store_has (store, SHA256_ABC));
+
+  /* A partial file is not listed as a blob. */
+  g_assert_true (g_file_set_contents (partial, "ab", 2, &error));
+  list = os_blob_store_list (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (list), ==, 0);
+
+  /* The rest arrives: adopted under its name, checked. */
+  g_assert_true (g_file_set_contents (partial, "abc", 3, &error));
+  g_assert_true (os_blob_store_adopt_file (store, partial, SHA256_ABC, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_true (os_blob_store_has (store, SHA256_ABC));
+  path = os_blob_store_get_path (store, SHA256_ABC);
+  g_assert_true (g_file_get_contents (path, &content, NULL, &error));
+  g_assert_cmpstr (content, ==, "abc");
+  g_assert_true (os_blob_store_verify (store, SHA256_ABC, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A bad name is refused before anything is read. */
+  g_assert_false (os_blob_store_adopt_file (store, partial, "ABC", NULL, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -777,6 +825,7 @@ main (int    argc,
   ADD ("cancelled-put-leaves-nothing", test_cancelled_put_leaves_nothing);
   ADD ("concurrent-puts", test_concurrent_puts);
   ADD ("large-file-streams", test_large_file_streams);
+  ADD ("adopt-file", test_adopt_file);
   ADD ("attachments/shared-blob", test_attachments_shared_blob);
   ADD ("attachments/refused", test_attachment_refused);
   ADD ("attachments/cascade", test_attachments_cascade);

@@ -753,6 +753,47 @@ test_transfer (void)
 }
 
 static void
+test_copy (void)
+{
+  g_autoptr(OsDocumentPdf) batch = os_document_pdf_new ();
+  g_autoptr(OsDocumentPdf) part = os_document_pdf_new ();
+  g_autoptr(GdkPixbuf) a = make_page (100, 100, FALSE);
+  g_autoptr(GdkPixbuf) b = make_page (120, 100, FALSE);
+  cairo_rectangle_int_t crop = { 10, 20, 50, 60 }, got;
+  int changed_batch = 0, changed_part = 0;
+
+  os_document_pdf_add_page (batch, a, 150);
+  os_document_pdf_add_page (batch, b, 200);
+  os_document_pdf_rotate_page (batch, 1, 90);
+  os_document_pdf_crop_page (batch, 1, &crop);
+  os_document_pdf_set_page_color (batch, 1, OS_PAGE_COLOR_GRAY);
+  g_signal_connect (batch, "changed", G_CALLBACK (on_changed), &changed_batch);
+  g_signal_connect (part, "changed", G_CALLBACK (on_changed), &changed_part);
+
+  os_document_pdf_copy_page (batch, 1, part, -1);
+  os_document_pdf_copy_page (batch, 0, part, 0);
+  /* The batch keeps its pages; the copies keep every setting. */
+  g_assert_cmpint (os_document_pdf_get_n_pages (batch), ==, 2);
+  g_assert_cmpint (changed_batch, ==, 0);
+  g_assert_cmpint (changed_part, ==, 2);
+  g_assert_cmpint (os_document_pdf_get_n_pages (part), ==, 2);
+  g_assert_true (os_document_pdf_get_page (part, 0) == a);
+  g_assert_true (os_document_pdf_get_page (part, 1) == b);
+  g_assert_cmpint (os_document_pdf_get_page_dpi (part, 1), ==, 200);
+  g_assert_cmpint (os_document_pdf_get_page_rotation (part, 1), ==, 90);
+  g_assert_true (os_document_pdf_get_page_crop (part, 1, &got));
+  g_assert_cmpint (got.x, ==, 10);
+  g_assert_cmpint (got.height, ==, 60);
+  g_assert_cmpint (os_document_pdf_get_page_color (part, 1), ==, OS_PAGE_COLOR_GRAY);
+
+  /* Editing the copy leaves the batch alone. */
+  os_document_pdf_rotate_page (part, 1, 90);
+  g_assert_cmpint (os_document_pdf_get_page_rotation (batch, 1), ==, 90);
+  os_document_pdf_remove_page (part, 0);
+  g_assert_cmpint (os_document_pdf_get_n_pages (batch), ==, 2);
+}
+
+static void
 test_bad_index (void)
 {
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
@@ -938,6 +979,7 @@ main (int    argc,
   g_test_add_func ("/document-pdf/arrange", test_arrange);
   g_test_add_func ("/document-pdf/rotation-direction", test_rotation_direction);
   g_test_add_func ("/document-pdf/transfer", test_transfer);
+  g_test_add_func ("/document-pdf/copy", test_copy);
   g_test_add_func ("/document-pdf/bad-index", test_bad_index);
   g_test_add_func ("/document-pdf/errors", test_errors);
   g_test_add_func ("/document-pdf/async", test_async);

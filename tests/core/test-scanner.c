@@ -359,6 +359,21 @@ test_feeder (void)
   g_assert_no_error (error);
   run_clear (&run);
 
+  /* Only the first sheets of the stack: the scan stops after max_pages pages. */
+  request.max_pages = 3;
+  run_init (&run);
+  g_assert_cmpint (scan (scanner, &request, &run, &error), ==, 3);
+  g_assert_no_error (error);
+  run_clear (&run);
+
+  /* A limit the feeder does not reach changes nothing. */
+  request.max_pages = 25;
+  run_init (&run);
+  g_assert_cmpint (scan (scanner, &request, &run, &error), ==, 10);
+  g_assert_no_error (error);
+  run_clear (&run);
+  request.max_pages = 0;
+
   /* The test backend has no duplex source. */
   request.source = OS_SCAN_SOURCE_DUPLEX;
   run_init (&run);
