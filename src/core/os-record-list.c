@@ -5,6 +5,11 @@
  * search text it is the newest OS_RECORD_LIST_SEARCH_LIMIT matches of the full-text
  * index, read at once.
  *
+ * With an enrolled store (os_store_is_enrolled) each row also carries its sync state,
+ * read in the same statement: the outbox's highest state for the record (through the
+ * outbox_record index), NULL when nothing waits. With an empty outbox (a desk that is up
+ * to date) the column is left out and every row is synced.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "os-record-list.h"
@@ -28,6 +33,8 @@ struct _OsRecordList
 
   gint64       now;
   gint64       near_due_at;
+  gboolean     with_sync;  /* the store was enrolled at the last reload */
+  guint        sync_generation;  /* bumped by os_record_list_sync_changed() */
 
   guint        n_items;
   guint64      rows_loaded;
@@ -37,6 +44,43 @@ struct _OsRecordList
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
+
+/* The sync state of an item, as OsRecordSyncState + 1 (0: not read). */
+#define SYNC_STATE_QUARK (sync_state_quark ())
+static GQuark
+sync_state_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("os-record-list-sync-state");
+  return quark;
+}
+
+/* The sync generation an item's state was read at. */
+#define SYNC_GENERATION_QUARK (sync_generation_quark ())
+static GQuark
+sync_generation_quark (void)
+{
+  static GQuark quark;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("os-record-list-sync-generation");
+  return quark;
+}
+
+static void
+keep_sync_state (OsRecordList      *self,
+                 OsRecord          *record,
+                 OsRecordSyncState  state)
+{
+  g_object_set_qdata (G_OBJECT (record), SYNC_STATE_QUARK, GINT_TO_POINTER (state + 1));
+  g_object_set_qdata (G_OBJECT (record), SYNC_GENERATION_QUARK, GUINT_TO_POINTER (self->sync_generation));
+}
+
+/* The extra column after OS_STORE_RECORD_COLUMNS when the list reads sync states. */
+#define SYNC_COLUMN ", (SELECT MAX(o.state) FROM outbox o WHERE o.record_id = r.id)"
+#define SYNC_COLUMN_INDEX 29
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (OsRecordList, os_record_list, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
@@ -197,14 +241,50 @@ prepare_query (OsRecordList *self,
   return stmt;
 }
 
+/* Whether the statement about to be made needs the sync column: the store is enrolled
+ * and something is in the outbox (one index lookup). */
+static gboolean
+wants_sync_column (OsRecordList *self)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean any = TRUE;
+
+  if (!self->with_sync)
+    return FALSE;
+  if (sqlite3_prepare_v2 (os_store_get_db (self->store), "SELECT EXISTS (SELECT 1 FROM outbox)", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    return TRUE;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    any = sqlite3_column_int (stmt, 0) != 0;
+  sqlite3_finalize (stmt);
+  return any;
+}
+
 static GPtrArray *
 read_rows (OsRecordList *self,
-           sqlite3_stmt *stmt)
+           sqlite3_stmt *stmt,
+           gboolean      sync_column)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
 
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (rows, os_store_record_from_stmt (stmt));
+    {
+      OsRecord *record = os_store_record_from_stmt (stmt);
+
+      if (self->with_sync)
+        {
+          OsRecordSyncState state;
+
+          if (!sync_column || sqlite3_column_type (stmt, SYNC_COLUMN_INDEX) == SQLITE_NULL)
+            state = OS_RECORD_SYNC_SYNCED;
+          else if (sqlite3_column_int (stmt, SYNC_COLUMN_INDEX) == 1)
+            state = OS_RECORD_SYNC_REFUSED;
+          else
+            state = OS_RECORD_SYNC_PENDING;
+          keep_sync_state (self, record, state);
+        }
+      g_ptr_array_add (rows, record);
+    }
   sqlite3_finalize (stmt);
   self->rows_loaded += rows->len;
   return rows;
@@ -214,16 +294,18 @@ static GPtrArray *
 load_page (OsRecordList *self,
            guint         page)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " OS_STORE_RECORD_COLUMNS " FROM records r");
+  g_autoptr(GString) sql = g_string_new ("SELECT " OS_STORE_RECORD_COLUMNS);
+  gboolean sync_column = wants_sync_column (self);
   sqlite3_stmt *stmt;
 
+  g_string_append (sql, sync_column ? SYNC_COLUMN " FROM records r" : " FROM records r");
   append_filters (self, sql);
   g_string_append_printf (sql, " ORDER BY r.received_at DESC, r.local_id DESC LIMIT %d OFFSET %u",
                           PAGE_SIZE, page * PAGE_SIZE);
   stmt = prepare_query (self, sql->str);
   if (stmt == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  return read_rows (self, stmt);
+  return read_rows (self, stmt, sync_column);
 }
 
 static guint
@@ -246,18 +328,21 @@ count_matching (OsRecordList *self)
 static GPtrArray *
 search (OsRecordList *self)
 {
-  g_autoptr(GString) sql = g_string_new ("SELECT " OS_STORE_RECORD_COLUMNS
-                                         " FROM records_fts f JOIN records r ON r.local_id = f.rowid");
+  g_autoptr(GString) sql = g_string_new ("SELECT " OS_STORE_RECORD_COLUMNS);
+  gboolean sync_column = wants_sync_column (self);
   GPtrArray *rows;
   sqlite3_stmt *stmt;
 
+  if (sync_column)
+    g_string_append (sql, SYNC_COLUMN);
+  g_string_append (sql, " FROM records_fts f JOIN records r ON r.local_id = f.rowid");
   append_filters (self, sql);
   g_string_append_printf (sql, " AND f.records_fts MATCH :match ORDER BY f.rowid DESC LIMIT %d",
                           OS_RECORD_LIST_SEARCH_LIMIT + 1);
   stmt = prepare_query (self, sql->str);
   if (stmt == NULL)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  rows = read_rows (self, stmt);
+  rows = read_rows (self, stmt, sync_column);
 
   self->truncated = rows->len > OS_RECORD_LIST_SEARCH_LIMIT;
   if (self->truncated)
@@ -306,6 +391,7 @@ os_record_list_reload (OsRecordList *self)
   old_n = self->n_items;
   self->now = g_get_real_time () / G_USEC_PER_SEC;
   self->near_due_at = os_store_near_due_at (self->store, self->now);
+  self->with_sync = os_store_is_enrolled (self->store);
   self->truncated = FALSE;
   g_hash_table_remove_all (self->pages);
   g_clear_pointer (&self->found, g_ptr_array_unref);
@@ -387,6 +473,62 @@ os_record_list_get_near_due_at (OsRecordList *self)
 {
   g_return_val_if_fail (OS_IS_RECORD_LIST (self), 0);
   return self->near_due_at;
+}
+
+gboolean
+os_record_list_get_with_sync_state (OsRecordList *self)
+{
+  g_return_val_if_fail (OS_IS_RECORD_LIST (self), FALSE);
+  return self->with_sync;
+}
+
+OsRecordSyncState
+os_record_list_item_get_sync_state (OsRecord *record)
+{
+  int stored;
+
+  g_return_val_if_fail (OS_IS_RECORD (record), OS_RECORD_SYNC_SYNCED);
+
+  stored = GPOINTER_TO_INT (g_object_get_qdata (G_OBJECT (record), SYNC_STATE_QUARK));
+  return stored > 0 ? (OsRecordSyncState) (stored - 1) : OS_RECORD_SYNC_SYNCED;
+}
+
+OsRecordSyncState
+os_record_list_refresh_sync_state (OsRecordList *self,
+                                   OsRecord     *record)
+{
+  OsRecordSyncState state;
+
+  g_return_val_if_fail (OS_IS_RECORD_LIST (self), OS_RECORD_SYNC_SYNCED);
+  g_return_val_if_fail (OS_IS_RECORD (record), OS_RECORD_SYNC_SYNCED);
+
+  if (!self->with_sync || os_record_get_id (record) == NULL)
+    return OS_RECORD_SYNC_SYNCED;
+  state = os_store_get_record_sync_state (self->store, os_record_get_id (record));
+  keep_sync_state (self, record, state);
+  return state;
+}
+
+void
+os_record_list_sync_changed (OsRecordList *self)
+{
+  g_return_if_fail (OS_IS_RECORD_LIST (self));
+  self->sync_generation++;
+}
+
+OsRecordSyncState
+os_record_list_get_sync_state (OsRecordList *self,
+                               OsRecord     *record)
+{
+  g_return_val_if_fail (OS_IS_RECORD_LIST (self), OS_RECORD_SYNC_SYNCED);
+  g_return_val_if_fail (OS_IS_RECORD (record), OS_RECORD_SYNC_SYNCED);
+
+  if (!self->with_sync)
+    return OS_RECORD_SYNC_SYNCED;
+  /* Read before the last change of the outbox (a cached page): read it again. */
+  if (GPOINTER_TO_UINT (g_object_get_qdata (G_OBJECT (record), SYNC_GENERATION_QUARK)) != self->sync_generation)
+    return os_record_list_refresh_sync_state (self, record);
+  return os_record_list_item_get_sync_state (record);
 }
 
 static GType
