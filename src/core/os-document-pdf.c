@@ -865,6 +865,25 @@ os_document_pdf_transfer_page (OsDocumentPdf *self,
 }
 
 void
+os_document_pdf_copy_page (OsDocumentPdf *self,
+                           int            index,
+                           OsDocumentPdf *dest,
+                           int            dest_index)
+{
+  Page *page, *copy;
+
+  CHECK_INDEX_VOID (self, index);
+  g_return_if_fail (OS_IS_DOCUMENT_PDF (dest));
+  g_return_if_fail (dest_index >= -1 && dest_index <= (int) dest->pages->len);
+
+  page = get_page (self, index);
+  copy = g_memdup2 (page, sizeof *page);
+  copy->pixbuf = g_object_ref (page->pixbuf);
+  g_ptr_array_insert (dest->pages, dest_index, copy);
+  emit_changed (dest);
+}
+
+void
 os_document_pdf_rotate_page (OsDocumentPdf *self,
                              int            index,
                              int            degrees)

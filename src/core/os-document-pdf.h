@@ -66,6 +66,14 @@ void           os_document_pdf_transfer_page     (OsDocumentPdf      *self,
                                                   OsDocumentPdf      *dest,
                                                   int                 dest_index);
 
+/* Inserts a copy of page @index of @self into @dest at @dest_index (-1 appends): the same
+ * pixels, dpi, rotation, crop and colour; @self is unchanged. Splits an arranged batch
+ * into one document per paper without losing the batch if writing fails. */
+void           os_document_pdf_copy_page         (OsDocumentPdf      *self,
+                                                  int                 index,
+                                                  OsDocumentPdf      *dest,
+                                                  int                 dest_index);
+
 /* Turns the page clockwise by @degrees (a multiple of 90, may be negative), cumulatively. */
 void           os_document_pdf_rotate_page       (OsDocumentPdf      *self,
                                                   int                 index,

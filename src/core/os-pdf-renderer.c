@@ -176,6 +176,53 @@ os_pdf_renderer_get_page_size (OsPdfRenderer *self,
   g_mutex_unlock (&self->lock);
 }
 
+/* Draws @page at 1 unit = 1 pt on @cr, with the lock held. An image is one page at 72
+ * dpi; its pixels are copied through a cairo image (no GDK in core). */
+static void
+draw_page (OsPdfRenderer *self,
+           int            page,
+           cairo_t       *cr,
+           gboolean       printing)
+{
+  g_mutex_lock (&self->lock);
+  if (self->document != NULL)
+    {
+      PopplerPage *p = poppler_document_get_page (self->document, page);
+
+      if (printing)
+        poppler_page_render_for_printing (p, cr);
+      else
+        poppler_page_render (p, cr);
+      g_object_unref (p);
+    }
+  else
+    {
+      int w = gdk_pixbuf_get_width (self->image), h = gdk_pixbuf_get_height (self->image);
+      int channels = gdk_pixbuf_get_n_channels (self->image);
+      int stride = gdk_pixbuf_get_rowstride (self->image);
+      const guchar *pixels = gdk_pixbuf_read_pixels (self->image);
+      cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+      guchar *dst = cairo_image_surface_get_data (img);
+      int dst_stride = cairo_image_surface_get_stride (img);
+
+      cairo_surface_flush (img);
+      for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+          {
+            const guchar *s = pixels + y * stride + x * channels;
+            guint32 *d = (guint32 *) (dst + y * dst_stride) + x;
+            *d = ((guint32) s[0] << 16) | ((guint32) s[1] << 8) | s[2];
+          }
+      cairo_surface_mark_dirty (img);
+      cairo_save (cr);
+      cairo_set_source_surface (cr, img, 0, 0);
+      cairo_paint (cr);
+      cairo_restore (cr);
+      cairo_surface_destroy (img);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
 cairo_surface_t *
 os_pdf_renderer_render (OsPdfRenderer  *self,
                         int             page,
@@ -206,41 +253,7 @@ os_pdf_renderer_render (OsPdfRenderer  *self,
   cairo_paint (cr);
   cairo_scale (cr, scale, scale);
 
-  g_mutex_lock (&self->lock);
-  if (self->document != NULL)
-    {
-      PopplerPage *p = poppler_document_get_page (self->document, page);
-
-      poppler_page_render (p, cr);
-      g_object_unref (p);
-    }
-  else
-    {
-      {
-        /* Without GDK: copy the pixbuf's pixels through a cairo image. */
-        int w = gdk_pixbuf_get_width (self->image), h = gdk_pixbuf_get_height (self->image);
-        int channels = gdk_pixbuf_get_n_channels (self->image);
-        int stride = gdk_pixbuf_get_rowstride (self->image);
-        const guchar *pixels = gdk_pixbuf_read_pixels (self->image);
-        cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
-        guchar *dst = cairo_image_surface_get_data (img);
-        int dst_stride = cairo_image_surface_get_stride (img);
-
-        cairo_surface_flush (img);
-        for (int y = 0; y < h; y++)
-          for (int x = 0; x < w; x++)
-            {
-              const guchar *s = pixels + y * stride + x * channels;
-              guint32 *d = (guint32 *) (dst + y * dst_stride) + x;
-              *d = ((guint32) s[0] << 16) | ((guint32) s[1] << 8) | s[2];
-            }
-        cairo_surface_mark_dirty (img);
-        cairo_set_source_surface (cr, img, 0, 0);
-        cairo_paint (cr);
-        cairo_surface_destroy (img);
-      }
-    }
-  g_mutex_unlock (&self->lock);
+  draw_page (self, page, cr, FALSE);
 
   cairo_destroy (cr);
   if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
@@ -306,4 +319,16 @@ os_pdf_renderer_render_finish (OsPdfRenderer  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+os_pdf_renderer_draw_for_printing (OsPdfRenderer *self,
+                                   int            page,
+                                   cairo_t       *cr)
+{
+  g_return_if_fail (OS_IS_PDF_RENDERER (self));
+  g_return_if_fail (page >= 0 && page < self->n_pages);
+  g_return_if_fail (cr != NULL);
+
+  draw_page (self, page, cr, TRUE);
 }

@@ -42,6 +42,12 @@ cairo_surface_t *os_pdf_renderer_render          (OsPdfRenderer       *self,
                                                   int                  page,
                                                   double               scale,
                                                   GError             **error);
+/* Draws @page on @cr (1 unit = 1 pt; the caller scales to the paper) for printing: poppler's
+ * printing path (vector, annotations as printed). Takes the document's lock, so it may wait
+ * for a page being rendered on a worker. */
+void           os_pdf_renderer_draw_for_printing (OsPdfRenderer       *self,
+                                                  int                  page,
+                                                  cairo_t             *cr);
 OsPdfRenderer *os_pdf_renderer_open              (GFile               *file,
                                                   GCancellable        *cancellable,
                                                   GError             **error);

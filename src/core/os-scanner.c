@@ -92,6 +92,7 @@ os_scan_request_copy (const OsScanRequest *request)
   copy->mode = request->mode;
   copy->source = request->source;
   copy->options = g_strdupv (request->options);
+  copy->max_pages = request->max_pages;
   return copy;
 }
 
@@ -1199,7 +1200,7 @@ run_scan (Request *request)
             break;
           post_page (request->task, page, dpi, n_pages++);
 
-          if (!feeder)
+          if (!feeder || (scan->max_pages > 0 && n_pages >= scan->max_pages))
             break;
         }
 

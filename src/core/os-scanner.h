@@ -55,6 +55,9 @@ typedef struct
    * Booleans take yes/no, string lists match case-insensitively, buttons take no "=value".
    * Note that some backends keep option values until the SANE session ends. */
   char         **options;
+  /* From the feeder, stop after this many pages (0: until the feeder is empty), as when
+   * an officer wants only the first sheets of a stack. The flatbed always gives one. */
+  guint          max_pages;
 } OsScanRequest;
 
 #define OS_TYPE_SCAN_REQUEST (os_scan_request_get_type ())

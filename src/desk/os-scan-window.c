@@ -1,13 +1,26 @@
 /* os-scan-window.c
  *
  * The scanner works on its own thread (os-scanner.c); pages arrive one by one through
- * ::page-scanned and go into an OsDocumentPdf, whose previews the grid shows. Saving writes
- * the PDF off the main thread and hands it to the record window's attach path, which
- * checks it and stores it like any imported file.
+ * ::page-scanned and go into an OsDocumentPdf, whose previews the grid shows. Each page is
+ * given to one of the record's papers (the "document" dropdown shows and sets the selected
+ * page's); the choice travels with the page's pixbuf (object data), so reordering, rotating
+ * and deleting never mix assignments up. Saving copies each paper's pages, in order, into
+ * a document of its own, writes one PDF per paper off the main thread and hands them to
+ * the record window's attach path, which checks them and stores them like imported files.
+ *
+ * Crop is set in millimetres from each edge of the page as shown (after rotation), with
+ * spin buttons: keyboard-first, and exact for a form whose margins are known.
+ *
+ * ONESTOP_SCANNER_OPTIONS (tests and support only): backend options added to every scan,
+ * "name=value;name=value", or "@FILE" to read them from FILE at each scan (";" or one a
+ * line). The entry "onestop-max-pages=N" stops a feeder batch after N pages.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -16,6 +29,9 @@
 #include "os-scanner.h"
 
 #define THUMBNAIL_SIZE 180
+#define MM_PER_INCH 25.4
+#define PAGE_DOCUMENT_KEY "onestop-scan-document"
+#define MAX_PAGES_OPTION "onestop-max-pages="
 
 struct _OsScanWindow
 {
@@ -31,6 +47,13 @@ struct _OsScanWindow
   GtkGridView     *pages_view;
   GtkLabel        *status_label;
   GtkButton       *scan_button;
+  GtkToggleButton *crop_button;
+  GtkRevealer     *crop_revealer;
+  GtkSpinButton   *crop_top;
+  GtkSpinButton   *crop_right;
+  GtkSpinButton   *crop_bottom;
+  GtkSpinButton   *crop_left;
+  GtkSpinButton   *crop_spins[4];  /* the four above, clockwise from the top as shown */
 
   OsRecordWindow  *record_window;
   OsRecord        *record;
@@ -45,6 +68,9 @@ struct _OsScanWindow
   gulong           page_handler;
   gboolean         scanning;
   gboolean         appending;    /* a page is being added at the end: one new thumbnail */
+  int              edited_page;  /* an edit of this page alone: one thumbnail again, or -1 */
+  gboolean         syncing;      /* the controls are being set from the selected page */
+  GtkStringList   *documents;    /* the record's papers, then "other" */
 };
 
 G_DEFINE_FINAL_TYPE (OsScanWindow, os_scan_window, ADW_TYPE_WINDOW)
@@ -54,6 +80,16 @@ status (OsScanWindow *self,
         const char   *text)
 {
   gtk_label_set_label (self->status_label, text);
+}
+
+static guint
+selected_page (OsScanWindow *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected >= (guint) os_document_pdf_get_n_pages (self->document))
+    return G_MAXUINT;
+  return selected;
 }
 
 static void
@@ -69,6 +105,160 @@ update_actions (OsScanWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.delete", has_pages);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-left", has_pages);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.move-right", has_pages);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop", has_pages);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.crop-reset", has_pages);
+}
+
+/* Which paper a page belongs to --------------------------------------------------- */
+
+static guint
+page_document (OsScanWindow *self,
+               int           index)
+{
+  GdkPixbuf *pixbuf = os_document_pdf_get_page (self->document, index);
+  guint n_documents = g_list_model_get_n_items (G_LIST_MODEL (self->documents));
+  guint document = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (pixbuf), PAGE_DOCUMENT_KEY));
+
+  /* Stored plus one, so that 0 is "never set". */
+  return document > 0 && document <= n_documents ? document - 1 : 0;
+}
+
+static const char *
+document_name_at (OsScanWindow *self,
+                  guint         document)
+{
+  return gtk_string_list_get_string (self->documents, document);
+}
+
+static void
+set_page_document (OsScanWindow *self,
+                   int           index,
+                   guint         document)
+{
+  GdkPixbuf *pixbuf = os_document_pdf_get_page (self->document, index);
+
+  g_object_set_data (G_OBJECT (pixbuf), PAGE_DOCUMENT_KEY, GUINT_TO_POINTER (document + 1));
+}
+
+/* Crop in millimetres from each edge as shown ------------------------------------- */
+
+/* The page's crop margins, clockwise from the top of the page as shown. The page keeps
+ * its crop in pixels of the page as scanned; rotating it k quarter turns clockwise shows
+ * the scanned edge (side - k) mod 4 on side. */
+static void
+get_crop_margins (OsScanWindow *self,
+                  int           index,
+                  double        shown[4])
+{
+  GdkPixbuf *pixbuf = os_document_pdf_get_page (self->document, index);
+  double px_per_mm = os_document_pdf_get_page_dpi (self->document, index) / MM_PER_INCH;
+  int quarter = os_document_pdf_get_page_rotation (self->document, index) / 90;
+  cairo_rectangle_int_t rect;
+  double scanned[4];
+
+  os_document_pdf_get_page_crop (self->document, index, &rect);
+  scanned[0] = rect.y;
+  scanned[1] = gdk_pixbuf_get_width (pixbuf) - rect.x - rect.width;
+  scanned[2] = gdk_pixbuf_get_height (pixbuf) - rect.y - rect.height;
+  scanned[3] = rect.x;
+  for (int side = 0; side < 4; side++)
+    shown[side] = scanned[(side - quarter + 4) % 4] / px_per_mm;
+}
+
+static void
+set_crop_margins (OsScanWindow *self,
+                  int           index,
+                  const double  shown[4])
+{
+  GdkPixbuf *pixbuf = os_document_pdf_get_page (self->document, index);
+  int width = gdk_pixbuf_get_width (pixbuf), height = gdk_pixbuf_get_height (pixbuf);
+  double px_per_mm = os_document_pdf_get_page_dpi (self->document, index) / MM_PER_INCH;
+  int quarter = os_document_pdf_get_page_rotation (self->document, index) / 90;
+  int scanned[4];
+  cairo_rectangle_int_t rect;
+
+  for (int side = 0; side < 4; side++)
+    scanned[(side - quarter + 4) % 4] = MAX (0, (int) (shown[side] * px_per_mm + 0.5));
+
+  /* Keep at least one pixel: margins that meet give way from the bottom and right. */
+  rect.x = MIN (scanned[3], width - 1);
+  rect.y = MIN (scanned[0], height - 1);
+  rect.width = MAX (1, width - rect.x - scanned[1]);
+  rect.height = MAX (1, height - rect.y - scanned[2]);
+
+  self->edited_page = index;
+  if (rect.x == 0 && rect.y == 0 && rect.width == width && rect.height == height)
+    os_document_pdf_crop_page (self->document, index, NULL);
+  else
+    os_document_pdf_crop_page (self->document, index, &rect);
+  self->edited_page = -1;
+}
+
+/* The controls show the selected page's paper and crop. */
+static void
+sync_controls (OsScanWindow *self)
+{
+  guint page = selected_page (self);
+  double margins[4] = { 0, 0, 0, 0 };
+  double size_mm[2] = { 0, 0 };
+
+  self->syncing = TRUE;
+  if (page != G_MAXUINT)
+    {
+      GdkPixbuf *pixbuf = os_document_pdf_get_page (self->document, page);
+      double px_per_mm = os_document_pdf_get_page_dpi (self->document, page) / MM_PER_INCH;
+      gboolean turned = os_document_pdf_get_page_rotation (self->document, page) % 180 != 0;
+
+      gtk_drop_down_set_selected (self->document_dropdown, page_document (self, page));
+      get_crop_margins (self, page, margins);
+      size_mm[0] = (turned ? gdk_pixbuf_get_width (pixbuf) : gdk_pixbuf_get_height (pixbuf)) / px_per_mm;
+      size_mm[1] = (turned ? gdk_pixbuf_get_height (pixbuf) : gdk_pixbuf_get_width (pixbuf)) / px_per_mm;
+    }
+  for (int side = 0; side < 4; side++)
+    {
+      /* Top and bottom go up to the page's height, left and right to its width. */
+      gtk_spin_button_set_range (self->crop_spins[side], 0, MAX (1, floor (size_mm[side % 2])));
+      gtk_spin_button_set_value (self->crop_spins[side], round (margins[side]));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->crop_spins[side]), page != G_MAXUINT);
+    }
+  self->syncing = FALSE;
+}
+
+static void
+on_crop_changed (OsScanWindow *self)
+{
+  guint page = selected_page (self);
+  double margins[4];
+
+  if (self->syncing || page == G_MAXUINT)
+    return;
+  for (int side = 0; side < 4; side++)
+    margins[side] = gtk_spin_button_get_value (self->crop_spins[side]);
+  set_crop_margins (self, page, margins);
+}
+
+/* Thumbnails ---------------------------------------------------------------------- */
+
+static GdkTexture *
+render_thumbnail (OsScanWindow *self,
+                  int           index)
+{
+  g_autoptr(GdkPixbuf) preview = os_document_pdf_render_preview (self->document, index, THUMBNAIL_SIZE);
+
+  return gdk_texture_new_for_pixbuf (preview);
+}
+
+/* Draws one page's thumbnail again (after a crop, a rotation or a new paper). */
+static void
+refresh_thumbnail (OsScanWindow *self,
+                   int           index)
+{
+  g_autoptr(GdkTexture) texture = render_thumbnail (self, index);
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  g_list_store_splice (self->thumbnails, index, 1, (gpointer *) &texture, 1);
+  if (selected != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, selected);
 }
 
 /* The grid shows a preview of each page as it will be written (rotation, crop). */
@@ -77,30 +267,36 @@ on_document_changed (OsScanWindow *self)
 {
   g_autoptr(GPtrArray) textures = g_ptr_array_new_with_free_func (g_object_unref);
   int n = os_document_pdf_get_n_pages (self->document);
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->thumbnails));
   guint selected = gtk_single_selection_get_selected (self->selection);
 
   /* A page from the scanner: draw only its thumbnail, so a long batch stays quick. */
-  if (self->appending && (guint) n == g_list_model_get_n_items (G_LIST_MODEL (self->thumbnails)) + 1)
+  if (self->appending && (guint) n == n_shown + 1)
     {
-      g_autoptr(GdkPixbuf) preview = os_document_pdf_render_preview (self->document, n - 1, THUMBNAIL_SIZE);
-      g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (preview);
+      g_autoptr(GdkTexture) texture = render_thumbnail (self, n - 1);
 
       g_list_store_append (self->thumbnails, texture);
+      update_actions (self);
+      if (n == 1)
+        sync_controls (self);
+      return;
+    }
+
+  /* One page cropped or turned: only its thumbnail changes. */
+  if (self->edited_page >= 0 && (guint) n == n_shown)
+    {
+      refresh_thumbnail (self, self->edited_page);
       update_actions (self);
       return;
     }
 
   for (int i = 0; i < n; i++)
-    {
-      g_autoptr(GdkPixbuf) preview = os_document_pdf_render_preview (self->document, i, THUMBNAIL_SIZE);
-
-      g_ptr_array_add (textures, gdk_texture_new_for_pixbuf (preview));
-    }
-  g_list_store_splice (self->thumbnails, 0, g_list_model_get_n_items (G_LIST_MODEL (self->thumbnails)),
-                       textures->pdata, textures->len);
+    g_ptr_array_add (textures, render_thumbnail (self, i));
+  g_list_store_splice (self->thumbnails, 0, n_shown, textures->pdata, textures->len);
   if (selected != GTK_INVALID_LIST_POSITION && n > 0)
     gtk_single_selection_set_selected (self->selection, MIN (selected, (guint) n - 1));
   update_actions (self);
+  sync_controls (self);
 }
 
 /* Drag and drop reorders pages: the drag carries the page's position, a drop on another
@@ -144,12 +340,17 @@ setup_page (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *document = gtk_label_new (NULL);
 
   gtk_widget_set_size_request (picture, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
   gtk_widget_add_css_class (picture, "card");
-  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "caption-heading");
+  gtk_widget_add_css_class (document, "caption");
+  gtk_label_set_ellipsize (GTK_LABEL (document), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (document), 24);
   gtk_box_append (GTK_BOX (box), picture);
   gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), document);
   gtk_widget_set_margin_top (box, 6);
   gtk_widget_set_margin_bottom (box, 6);
 
@@ -168,14 +369,21 @@ bind_page (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
+  OsScanWindow *self = user_data;
   GtkWidget *box = gtk_list_item_get_child (item);
   GtkWidget *picture = gtk_widget_get_first_child (box);
   GtkWidget *label = gtk_widget_get_next_sibling (picture);
-  g_autofree char *text = g_strdup_printf (_("Trang %u"), gtk_list_item_get_position (item) + 1);
+  GtkWidget *document = gtk_widget_get_next_sibling (label);
+  guint position = gtk_list_item_get_position (item);
+  const char *name = document_name_at (self, page_document (self, position));
+  g_autofree char *text = g_strdup_printf (_("Trang %u"), position + 1);
+  g_autofree char *accessible = g_strdup_printf (_("Trang %u: %s"), position + 1, name);
 
   gtk_picture_set_paintable (GTK_PICTURE (picture), gtk_list_item_get_item (item));
   gtk_label_set_label (GTK_LABEL (label), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  gtk_label_set_label (GTK_LABEL (document), name);
+  gtk_widget_set_tooltip_text (document, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (box), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 }
 
 /* Devices ---------------------------------------------------------------------- */
@@ -231,10 +439,16 @@ on_page_scanned (OsScanner    *scanner,
                  OsScanWindow *self)
 {
   g_autofree char *text = g_strdup_printf (_("Đã quét %u trang…"), index + 1);
+  int added;
 
+  /* A new page belongs to the paper chosen now. */
+  g_object_set_data (G_OBJECT (page), PAGE_DOCUMENT_KEY,
+                     GUINT_TO_POINTER (gtk_drop_down_get_selected (self->document_dropdown) + 1));
   self->appending = TRUE;
-  os_document_pdf_add_page (self->document, page, dpi);
+  added = os_document_pdf_add_page (self->document, page, dpi);
   self->appending = FALSE;
+  if (selected_page (self) == G_MAXUINT)
+    gtk_single_selection_set_selected (self->selection, added);
   status (self, text);
 }
 
@@ -271,6 +485,40 @@ on_scanned (GObject      *source,
   update_actions (self);
 }
 
+/* Backend options for tests and support (see the top of this file). */
+static GStrv
+extra_options (guint *max_pages)
+{
+  const char *env = g_getenv ("ONESTOP_SCANNER_OPTIONS");
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
+
+  *max_pages = 0;
+  if (env == NULL || *env == '\0')
+    return NULL;
+  if (env[0] == '@')
+    {
+      if (!g_file_get_contents (env + 1, &contents, NULL, NULL))
+        return NULL;
+      env = contents;
+    }
+
+  parts = g_strsplit_set (env, ";\n", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *option = g_strstrip (parts[i]);
+
+      if (*option == '\0')
+        continue;
+      if (g_str_has_prefix (option, MAX_PAGES_OPTION))
+        *max_pages = (guint) g_ascii_strtoull (option + strlen (MAX_PAGES_OPTION), NULL, 10);
+      else
+        g_strv_builder_add (options, option);
+    }
+  return g_strv_builder_end (options);
+}
+
 static void
 scan_action (GtkWidget  *widget,
              const char *action_name,
@@ -281,15 +529,18 @@ scan_action (GtkWidget  *widget,
   static const OsScanSource sources[] = { OS_SCAN_SOURCE_FLATBED, OS_SCAN_SOURCE_FEEDER, OS_SCAN_SOURCE_DUPLEX };
   static const OsScanMode modes[] = { OS_SCAN_MODE_GRAY, OS_SCAN_MODE_COLOR, OS_SCAN_MODE_LINEART };
   guint device = gtk_drop_down_get_selected (self->device_dropdown);
+  g_auto(GStrv) options = NULL;
   OsScanRequest request = { 0 };
 
   if (self->scanning || self->device_names == NULL || device >= self->device_names->len)
     return;
 
+  options = extra_options (&request.max_pages);
   request.device = g_ptr_array_index (self->device_names, device);
   request.dpi = dpis[MIN (gtk_drop_down_get_selected (self->dpi_dropdown), G_N_ELEMENTS (dpis) - 1)];
   request.source = sources[MIN (gtk_drop_down_get_selected (self->source_dropdown), G_N_ELEMENTS (sources) - 1)];
   request.mode = modes[MIN (gtk_drop_down_get_selected (self->mode_dropdown), G_N_ELEMENTS (modes) - 1)];
+  request.options = options;
 
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "scanner", request.device);
@@ -314,16 +565,6 @@ stop_action (GtkWidget  *widget,
 
 /* Arranging -------------------------------------------------------------------- */
 
-static guint
-selected_page (OsScanWindow *self)
-{
-  guint selected = gtk_single_selection_get_selected (self->selection);
-
-  if (selected >= (guint) os_document_pdf_get_n_pages (self->document))
-    return G_MAXUINT;
-  return selected;
-}
-
 static void
 rotate_action (GtkWidget  *widget,
                const char *action_name,
@@ -332,8 +573,13 @@ rotate_action (GtkWidget  *widget,
   OsScanWindow *self = OS_SCAN_WINDOW (widget);
   guint page = selected_page (self);
 
-  if (page != G_MAXUINT)
-    os_document_pdf_rotate_page (self->document, page, 90);
+  if (page == G_MAXUINT)
+    return;
+  self->edited_page = page;
+  os_document_pdf_rotate_page (self->document, page, 90);
+  self->edited_page = -1;
+  /* The margins follow the edges they were set on. */
+  sync_controls (self);
 }
 
 static void
@@ -367,14 +613,75 @@ move_action (GtkWidget  *widget,
   gtk_single_selection_set_selected (self->selection, to);
 }
 
-/* Saving ----------------------------------------------------------------------- */
-
-static char *
-document_name (OsScanWindow *self)
+/* Ctrl+K shows the crop margins and puts the keyboard in the first one. */
+static void
+crop_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->document_dropdown);
+  OsScanWindow *self = OS_SCAN_WINDOW (widget);
+  gboolean show = !gtk_toggle_button_get_active (self->crop_button);
 
-  return g_strdup (item ? gtk_string_object_get_string (item) : _("Giấy tờ"));
+  gtk_toggle_button_set_active (self->crop_button, show);
+  if (show)
+    gtk_widget_grab_focus (GTK_WIDGET (self->crop_top));
+}
+
+static void
+crop_reset_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OsScanWindow *self = OS_SCAN_WINDOW (widget);
+  guint page = selected_page (self);
+
+  if (page == G_MAXUINT)
+    return;
+  self->edited_page = page;
+  os_document_pdf_crop_page (self->document, page, NULL);
+  self->edited_page = -1;
+  sync_controls (self);
+}
+
+static void
+on_selection_changed (OsScanWindow *self)
+{
+  sync_controls (self);
+}
+
+/* The dropdown shows the selected page's paper; choosing another gives the page to it. */
+static void
+on_document_chosen (OsScanWindow *self)
+{
+  guint page = selected_page (self);
+  guint document = gtk_drop_down_get_selected (self->document_dropdown);
+
+  if (self->syncing || page == G_MAXUINT || document == GTK_INVALID_LIST_POSITION ||
+      document == page_document (self, page))
+    return;
+  set_page_document (self, page, document);
+  refresh_thumbnail (self, page);
+}
+
+/* Saving: one PDF per paper ------------------------------------------------------ */
+
+typedef struct
+{
+  OsScanWindow *self;
+  GPtrArray    *files;      /* GFile of each PDF, in the papers' order */
+  GPtrArray    *names;      /* the paper of each */
+  guint         pending;
+  GError       *error;
+} Save;
+
+static void
+save_free (Save *save)
+{
+  g_object_unref (save->self);
+  g_ptr_array_unref (save->files);
+  g_ptr_array_unref (save->names);
+  g_clear_error (&save->error);
+  g_free (save);
 }
 
 static void
@@ -382,23 +689,56 @@ on_written (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GFile) file = user_data;
+  Save *save = user_data;
+  OsScanWindow *self = save->self;
   g_autoptr(GError) error = NULL;
-  OsScanWindow *self;
 
-  if (!os_document_pdf_write_finish (OS_DOCUMENT_PDF (source), result, &error))
+  if (!os_document_pdf_write_finish (OS_DOCUMENT_PDF (source), result, &error) && save->error == NULL)
+    save->error = g_steal_pointer (&error);
+  if (--save->pending > 0)
+    return;
+
+  /* The window was closed meanwhile: attach nothing. */
+  if (self->record_window == NULL)
     {
-      /* The window may be gone if it was closed while writing. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Writing the scanned document failed: %s", error->message);
+      save_free (save);
       return;
     }
 
-  self = g_object_get_data (G_OBJECT (source), "scan-window");
-  if (self == NULL)
-    return;
-  os_record_window_attach_file (self->record_window, file);
+  if (save->error != NULL)
+    {
+      /* Closed while writing: nothing to show, nothing attached. */
+      if (!g_error_matches (save->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Không ghi được tệp PDF: %s Chưa đính kèm trang nào."),
+                                                   save->error->message);
+          status (self, text);
+          update_actions (self);
+        }
+      save_free (save);
+      return;
+    }
+
+  /* Every paper written: only now is anything attached. */
+  for (guint i = 0; i < save->files->len; i++)
+    os_record_window_attach_document (self->record_window, g_ptr_array_index (save->files, i),
+                                      g_ptr_array_index (save->names, i));
+  save_free (save);
   gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+file_name_taken (Save       *save,
+                 const char *file_name)
+{
+  for (guint i = 0; i < save->files->len; i++)
+    {
+      g_autofree char *taken = g_file_get_basename (g_ptr_array_index (save->files, i));
+
+      if (g_str_equal (taken, file_name))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -407,29 +747,71 @@ save_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   OsScanWindow *self = OS_SCAN_WINDOW (widget);
-  g_autofree char *name = document_name (self);
   g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "onestop", "scans", NULL);
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *safe = g_strdup (name);
+  guint n_documents = g_list_model_get_n_items (G_LIST_MODEL (self->documents));
+  int n_pages = os_document_pdf_get_n_pages (self->document);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_object_unref);
+  Save *save;
 
-  if (os_document_pdf_get_n_pages (self->document) == 0 || self->scanning)
+  if (n_pages == 0 || self->scanning)
     return;
-
-  g_strdelimit (safe, "/\\:", '-');
-  file_name = g_strdup_printf ("%s - %s.pdf", os_record_get_code (self->record), safe);
-  path = g_build_filename (dir, file_name, NULL);
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       status (self, _("Không tạo được thư mục tạm để ghi tệp PDF."));
       return;
     }
 
+  save = g_new0 (Save, 1);
+  save->self = g_object_ref (self);
+  save->files = g_ptr_array_new_with_free_func (g_object_unref);
+  save->names = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint document = 0; document < n_documents; document++)
+    {
+      g_autoptr(OsDocumentPdf) part = os_document_pdf_new ();
+      const char *name = document_name_at (self, document);
+      g_autofree char *safe = g_strdup (name);
+      g_autofree char *file_name = NULL;
+      g_autofree char *path = NULL;
+
+      for (int i = 0; i < n_pages; i++)
+        if (page_document (self, i) == document)
+          os_document_pdf_copy_page (self->document, i, part, -1);
+      if (os_document_pdf_get_n_pages (part) == 0)
+        continue;
+
+      /* A file name, not a path, and short enough for any file system (255 bytes). */
+      g_strdelimit (safe, "/\\:", '-');
+      if (g_utf8_strlen (safe, -1) > 80)
+        {
+          char *shorter = g_utf8_substring (safe, 0, 80);
+
+          g_free (safe);
+          safe = shorter;
+        }
+      /* The index keeps two papers of the same name apart. */
+      file_name = g_strdup_printf ("%s - %s.pdf", os_record_get_code (self->record), safe);
+      if (file_name_taken (save, file_name))
+        {
+          g_free (file_name);
+          file_name = g_strdup_printf ("%s - %s (%u).pdf", os_record_get_code (self->record), safe, document + 1);
+        }
+      path = g_build_filename (dir, file_name, NULL);
+      g_ptr_array_add (save->files, g_file_new_for_path (path));
+      g_ptr_array_add (save->names, g_strdup (name));
+      g_ptr_array_add (parts, g_object_ref (part));
+    }
+
   status (self, _("Đang ghép các trang thành tệp PDF…"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "scan.save", FALSE);
-  g_object_set_data (G_OBJECT (self->document), "scan-window", self);
-  os_document_pdf_write_async (self->document, path, name, os_record_get_code (self->record),
-                               self->cancellable, on_written, g_file_new_for_path (path));
+  save->pending = parts->len;
+  for (guint i = 0; i < parts->len; i++)
+    {
+      g_autofree char *path = g_file_get_path (g_ptr_array_index (save->files, i));
+
+      os_document_pdf_write_async (g_ptr_array_index (parts, i), path, g_ptr_array_index (save->names, i),
+                                   os_record_get_code (self->record), self->cancellable, on_written, save);
+    }
 }
 
 /* Lifecycle -------------------------------------------------------------------- */
@@ -442,13 +824,12 @@ os_scan_window_dispose (GObject *object)
   if (self->scan_cancellable)
     g_cancellable_cancel (self->scan_cancellable);
   g_cancellable_cancel (self->cancellable);
-  if (self->document)
-    g_object_set_data (G_OBJECT (self->document), "scan-window", NULL);
   g_clear_signal_handler (&self->page_handler, self->scanner);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_SCAN_WINDOW);
   g_clear_object (&self->selection);
   g_clear_object (&self->thumbnails);
   g_clear_object (&self->document);
+  g_clear_object (&self->documents);
   g_clear_object (&self->scanner);
   g_clear_object (&self->record);
   g_clear_object (&self->record_window);
@@ -479,6 +860,14 @@ os_scan_window_class_init (OsScanWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsScanWindow, pages_view);
   gtk_widget_class_bind_template_child (widget_class, OsScanWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, OsScanWindow, scan_button);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_button);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_revealer);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_top);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_right);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_bottom);
+  gtk_widget_class_bind_template_child (widget_class, OsScanWindow, crop_left);
+  gtk_widget_class_bind_template_callback (widget_class, on_crop_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_document_chosen);
 
   gtk_widget_class_install_action (widget_class, "scan.scan", NULL, scan_action);
   gtk_widget_class_install_action (widget_class, "scan.stop", NULL, stop_action);
@@ -487,9 +876,12 @@ os_scan_window_class_init (OsScanWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "scan.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "scan.move-left", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "scan.move-right", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop", NULL, crop_action);
+  gtk_widget_class_install_action (widget_class, "scan.crop-reset", NULL, crop_reset_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "scan.scan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "scan.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "scan.rotate", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_k, GDK_CONTROL_MASK, "scan.crop", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "scan.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_CONTROL_MASK, "scan.move-left", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_CONTROL_MASK, "scan.move-right", NULL);
@@ -503,18 +895,27 @@ os_scan_window_init (OsScanWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->edited_page = -1;
+  self->crop_spins[0] = self->crop_top;
+  self->crop_spins[1] = self->crop_right;
+  self->crop_spins[2] = self->crop_bottom;
+  self->crop_spins[3] = self->crop_left;
   self->cancellable = g_cancellable_new ();
   self->document = os_document_pdf_new ();
+  self->documents = gtk_string_list_new (NULL);
   self->thumbnails = g_list_store_new (GDK_TYPE_TEXTURE);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->thumbnails));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_page), self);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_page), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_page), self);
   gtk_grid_view_set_factory (self->pages_view, factory);
   gtk_grid_view_set_model (self->pages_view, GTK_SELECTION_MODEL (self->selection));
   g_signal_connect_object (self->document, "changed", G_CALLBACK (on_document_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self,
+                           G_CONNECT_SWAPPED);
   update_actions (self);
+  sync_controls (self);
 }
 
 OsScanWindow *
@@ -523,7 +924,6 @@ os_scan_window_new (OsRecordWindow *record_window,
                     GSettings      *settings)
 {
   OsScanWindow *self;
-  g_autoptr(GtkStringList) documents = gtk_string_list_new (NULL);
   GPtrArray *received;
 
   g_return_val_if_fail (OS_IS_RECORD_WINDOW (record_window), NULL);
@@ -538,9 +938,11 @@ os_scan_window_new (OsRecordWindow *record_window,
 
   received = os_record_get_documents (record);
   for (guint i = 0; i < received->len; i++)
-    gtk_string_list_append (documents, ((OsRecordDocument *) g_ptr_array_index (received, i))->name);
-  gtk_string_list_append (documents, _("Giấy tờ khác"));
-  gtk_drop_down_set_model (self->document_dropdown, G_LIST_MODEL (documents));
+    gtk_string_list_append (self->documents, ((OsRecordDocument *) g_ptr_array_index (received, i))->name);
+  gtk_string_list_append (self->documents, _("Giấy tờ khác"));
+  self->syncing = TRUE;
+  gtk_drop_down_set_model (self->document_dropdown, G_LIST_MODEL (self->documents));
+  self->syncing = FALSE;
   adw_window_title_set_subtitle (self->window_title, os_record_get_code (record));
 
   status (self, _("Đang tìm máy quét…"));
