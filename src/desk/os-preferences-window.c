@@ -20,6 +20,9 @@ struct _OsPreferencesWindow
   AdwEntryRow          *place_row;
   AdwEntryRow          *desk_row;
   AdwEntryRow          *officer_row;
+  AdwEntryRow          *server_url_row;
+  AdwEntryRow          *desk_id_row;
+  AdwEntryRow          *ca_file_row;
   AdwEntryRow          *morning_start_row;
   AdwEntryRow          *morning_end_row;
   AdwEntryRow          *afternoon_start_row;
@@ -81,6 +84,49 @@ on_officer_apply (OsPreferencesWindow *self)
     toast (self, error->message);
   else
     toast (self, _("Đã lưu tên cán bộ."));
+}
+
+static void
+on_server_apply (OsPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (text_of (self->server_url_row)));
+  g_autofree char *desk = g_strstrip (g_ascii_strdown (text_of (self->desk_id_row), -1));
+  g_autofree char *ca = g_strstrip (g_strdup (text_of (self->ca_file_row)));
+  g_autoptr(GUri) uri = NULL;
+
+  if (self->settings == NULL)
+    return;
+  if (*url != '\0')
+    {
+      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "http") != 0))
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->server_url_row), "error");
+          toast (self, _("Địa chỉ máy chủ không hợp lệ: hãy nhập dạng https://tên-máy:cổng/api/v1."));
+          return;
+        }
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->server_url_row), "error");
+  if (*desk != '\0' && !g_uuid_string_is_valid (desk))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->desk_id_row), "error");
+      toast (self, _("Mã quầy không hợp lệ: mã gồm 36 ký tự dạng 0190a1b2-…, do quản trị viên cấp."));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->desk_id_row), "error");
+  if (*ca != '\0' && !g_file_test (ca, G_FILE_TEST_IS_REGULAR))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->ca_file_row), "error");
+      toast (self, _("Không tìm thấy tệp chứng chỉ gốc này."));
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->ca_file_row), "error");
+
+  g_settings_set_string (self->settings, "server-url", url);
+  g_settings_set_string (self->settings, "desk-id", desk);
+  g_settings_set_string (self->settings, "server-ca-file", ca);
+  toast (self, _("Đã lưu cài đặt máy chủ. Mở lại ứng dụng để áp dụng."));
 }
 
 static gboolean
@@ -290,6 +336,16 @@ load (OsPreferencesWindow *self)
   gtk_editable_set_text (GTK_EDITABLE (self->parent_row), agency->parent_name);
   gtk_editable_set_text (GTK_EDITABLE (self->place_row), agency->place);
   gtk_editable_set_text (GTK_EDITABLE (self->desk_row), agency->desk_name);
+  if (self->settings != NULL)
+    {
+      g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+      g_autofree char *desk = g_settings_get_string (self->settings, "desk-id");
+      g_autofree char *ca = g_settings_get_string (self->settings, "server-ca-file");
+
+      gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), url);
+      gtk_editable_set_text (GTK_EDITABLE (self->desk_id_row), desk);
+      gtk_editable_set_text (GTK_EDITABLE (self->ca_file_row), ca);
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->officer_row), officer);
 
   os_calendar_get_office_hours (os_store_get_calendar (self->store), &ms, &me, &as, &ae);
@@ -335,6 +391,9 @@ os_preferences_window_class_init (OsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, place_row);
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, desk_row);
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, officer_row);
+  gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, server_url_row);
+  gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, desk_id_row);
+  gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, ca_file_row);
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, morning_start_row);
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, morning_end_row);
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, afternoon_start_row);
@@ -348,6 +407,7 @@ os_preferences_window_class_init (OsPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsPreferencesWindow, year_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_agency_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_officer_apply);
+  gtk_widget_class_bind_template_callback (widget_class, on_server_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_hours_apply);
   gtk_widget_class_bind_template_callback (widget_class, on_near_due_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_format_changed);

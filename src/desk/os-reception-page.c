@@ -11,6 +11,7 @@
 #include "os-code-scan.h"
 #include "os-page-codes.h"
 #include "os-datetime.h"
+#include "os-error.h"
 #include "os-reception-page.h"
 #include "os-slip-window.h"
 #include "os-text.h"
@@ -679,6 +680,25 @@ build_record (OsReceptionPage *self,
   return g_steal_pointer (&record);
 }
 
+/* The desk has used every number the server leased to it for today and cannot ask for
+ * more: it never invents one. The officer learns why and what to do. */
+static void
+show_no_code_dialog (OsReceptionPage *self,
+                     const GError    *error)
+{
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+
+  body = g_strdup_printf (_("%s\n\nMọi thông tin đã nhập vẫn còn trên màn hình. Khi có mạng, bấm "
+                            "“Đồng bộ ngay” (F5) rồi lưu lại."), error->message);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Hết số hiệu hồ sơ được cấp cho hôm nay"), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Đã hiểu"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 save (OsReceptionPage *self,
       OsStatus         status,
@@ -695,7 +715,11 @@ save (OsReceptionPage *self,
 
   if (!os_store_receive (self->store, record, g_get_real_time () / G_USEC_PER_SEC, &error))
     {
-      toast (self, error->message);
+      /* Nothing was saved and the form keeps everything typed. */
+      if (g_error_matches (error, OS_ERROR, OS_ERROR_NO_CODE_BLOCK))
+        show_no_code_dialog (self, error);
+      else
+        toast (self, error->message);
       return;
     }
 

@@ -6,11 +6,16 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
+#include "os-application.h"
 #include "os-attachment-viewer.h"
 #include "os-blob-store.h"
 #include "os-datetime.h"
 #include "os-import.h"
 #include "os-record-window.h"
+#include "os-refused-item.h"
+#include "os-text.h"
 #include "os-scan-window.h"
 #include "os-slip-window.h"
 
@@ -25,20 +30,56 @@ struct _OsRecordWindow
   AdwPreferencesGroup  *attachments_group;
   AdwPreferencesGroup  *history_group;
   AdwToastOverlay      *toast_overlay;
+  GtkWidget            *edit_button;
+  GtkWidget            *cancel_button;
+  GtkWidget            *save_button;
+  GtkWidget            *print_button;
+  AdwPreferencesGroup  *edit_group;
+  GtkLabel             *edit_error;
+  AdwEntryRow          *name_row;
+  AdwEntryRow          *id_row;
+  AdwEntryRow          *birth_row;
+  AdwEntryRow          *phone_row;
+  AdwEntryRow          *email_row;
+  AdwEntryRow          *address_row;
+  AdwEntryRow          *notes_row;
+  AdwComboRow          *channel_row;
+  AdwComboRow          *delivery_row;
 
   OsStore              *store;
+  OsSyncEngine         *engine;        /* set by the caller, else the application's */
   GSettings            *settings;
   OsRecord             *record;
   OsBlobStore          *blobs;
   GPtrArray            *attachment_rows;
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
+  GPtrArray            *info_rows;     /* rows fill() added, removed by a refill */
+  AdwActionRow         *sync_row;
+  GtkImage             *sync_icon;
+  AdwActionRow         *refused_row;   /* what the server refused, and why */
+  GtkWidget            *fix_button;
+  GtkWidget            *resend_button;
+  guint                 refill_id;
+  gboolean              editing;
 };
 
 G_DEFINE_FINAL_TYPE (OsRecordWindow, os_record_window, ADW_TYPE_WINDOW)
 
+/* Every row fill() adds goes through here, so that a refill can take them out. */
 static void
-add_row (AdwPreferencesGroup *group,
+track_row (OsRecordWindow      *self,
+           AdwPreferencesGroup *group,
+           GtkWidget           *row)
+{
+  g_object_set_data (G_OBJECT (row), "group", group);
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->info_rows, row);
+}
+
+static void
+add_row (OsRecordWindow      *self,
+         AdwPreferencesGroup *group,
          const char          *title,
          const char          *value)
 {
@@ -52,7 +93,25 @@ add_row (AdwPreferencesGroup *group,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   gtk_widget_add_css_class (row, "property");
-  adw_preferences_group_add (group, row);
+  track_row (self, group, row);
+}
+
+static void
+clear_rows (OsRecordWindow *self)
+{
+  for (guint i = 0; i < self->info_rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->info_rows, i);
+
+      adw_preferences_group_remove (g_object_get_data (G_OBJECT (row), "group"), row);
+    }
+  g_ptr_array_set_size (self->info_rows, 0);
+  self->sync_row = NULL;
+  self->sync_icon = NULL;
+  self->refused_row = NULL;
+  self->fix_button = NULL;
+  self->resend_button = NULL;
+  adw_preferences_group_set_description (self->documents_group, NULL);
 }
 
 static const char *
@@ -64,8 +123,16 @@ action_label (const char *action)
     return _("Từ chối tiếp nhận");
   if (g_strcmp0 (action, "request-supplement") == 0)
     return _("Yêu cầu bổ sung, hoàn thiện hồ sơ");
+  if (g_strcmp0 (action, "update") == 0)
+    return _("Sửa hồ sơ");
+  if (g_strcmp0 (action, "sync-resend") == 0)
+    return _("Gửi lại lên máy chủ");
+  if (g_strcmp0 (action, "sync-discard") == 0)
+    return _("Bỏ thay đổi bị máy chủ từ chối");
   return action;
 }
+
+static void add_sync_row (OsRecordWindow *self);
 
 static void
 fill (OsRecordWindow *self)
@@ -107,40 +174,41 @@ fill (OsRecordWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), os_record_get_code (r));
   adw_window_title_set_subtitle (self->window_title, os_record_get_applicant_name (r));
 
-  add_row (self->record_group, _("Mã hồ sơ"), os_record_get_code (r));
-  add_row (self->record_group, _("Thủ tục"), os_record_get_procedure_name (r));
-  add_row (self->record_group, _("Lĩnh vực"), os_record_get_field (r));
-  add_row (self->record_group, _("Trạng thái"), status);
-  add_row (self->record_group, _("Thời hạn giải quyết"), limit);
-  add_row (self->record_group, _("Ngày nhận"), received);
-  add_row (self->record_group, _("Hẹn trả kết quả"), due);
-  add_row (self->record_group, _("Hoàn thành"), finished);
-  add_row (self->record_group, _("Đã trả kết quả"), returned);
-  add_row (self->record_group, _("Hình thức nộp"), os_channel_to_string (os_record_get_channel (r)));
-  add_row (self->record_group, _("Nơi nhận kết quả"),
+  add_row (self, self->record_group, _("Mã hồ sơ"), os_record_get_code (r));
+  add_row (self, self->record_group, _("Thủ tục"), os_record_get_procedure_name (r));
+  add_row (self, self->record_group, _("Lĩnh vực"), os_record_get_field (r));
+  add_row (self, self->record_group, _("Trạng thái"), status);
+  add_sync_row (self);
+  add_row (self, self->record_group, _("Thời hạn giải quyết"), limit);
+  add_row (self, self->record_group, _("Ngày nhận"), received);
+  add_row (self, self->record_group, _("Hẹn trả kết quả"), due);
+  add_row (self, self->record_group, _("Hoàn thành"), finished);
+  add_row (self, self->record_group, _("Đã trả kết quả"), returned);
+  add_row (self, self->record_group, _("Hình thức nộp"), os_channel_to_string (os_record_get_channel (r)));
+  add_row (self, self->record_group, _("Nơi nhận kết quả"),
            os_record_get_delivery (r) == OS_DELIVERY_POST ? _("Qua dịch vụ bưu chính")
                                                           : _("Tại bộ phận một cửa"));
-  add_row (self->record_group, _("Số lượng hồ sơ (bộ)"), sets);
-  add_row (self->record_group, _("Sổ theo dõi hồ sơ"), book);
-  add_row (self->record_group, _("Cán bộ tiếp nhận"), os_record_get_officer (r));
-  add_row (self->record_group, os_record_get_status (r) == OS_STATUS_REFUSED ? _("Lý do từ chối")
-                                                                             : _("Nội dung cần bổ sung"),
+  add_row (self, self->record_group, _("Số lượng hồ sơ (bộ)"), sets);
+  add_row (self, self->record_group, _("Sổ theo dõi hồ sơ"), book);
+  add_row (self, self->record_group, _("Cán bộ tiếp nhận"), os_record_get_officer (r));
+  add_row (self, self->record_group, os_record_get_status (r) == OS_STATUS_REFUSED ? _("Lý do từ chối")
+                                                                                   : _("Nội dung cần bổ sung"),
            os_record_get_reason (r));
-  add_row (self->record_group, _("Ghi chú"), os_record_get_notes (r));
+  add_row (self, self->record_group, _("Ghi chú"), os_record_get_notes (r));
 
-  add_row (self->applicant_group, _("Họ và tên"), os_record_get_applicant_name (r));
-  add_row (self->applicant_group, _("Số định danh cá nhân"), os_record_get_id_number (r));
-  add_row (self->applicant_group, _("Ngày sinh"), birth);
-  add_row (self->applicant_group, _("Số điện thoại"), os_record_get_phone (r));
-  add_row (self->applicant_group, _("Thư điện tử"), os_record_get_email (r));
-  add_row (self->applicant_group, _("Địa chỉ"), os_record_get_address (r));
+  add_row (self, self->applicant_group, _("Họ và tên"), os_record_get_applicant_name (r));
+  add_row (self, self->applicant_group, _("Số định danh cá nhân"), os_record_get_id_number (r));
+  add_row (self, self->applicant_group, _("Ngày sinh"), birth);
+  add_row (self, self->applicant_group, _("Số điện thoại"), os_record_get_phone (r));
+  add_row (self, self->applicant_group, _("Thư điện tử"), os_record_get_email (r));
+  add_row (self, self->applicant_group, _("Địa chỉ"), os_record_get_address (r));
 
   for (guint i = 0; i < documents->len; i++)
     {
       OsRecordDocument *d = g_ptr_array_index (documents, i);
       g_autofree char *counts = g_strdup_printf (_("Bản chính: %d · Bản sao chứng thực: %d · Bản photocopy: %d"),
                                                  d->originals, d->certified, d->copies);
-      add_row (self->documents_group, d->name, counts);
+      add_row (self, self->documents_group, d->name, counts);
     }
   if (documents->len == 0)
     adw_preferences_group_set_description (self->documents_group, _("Không có giấy tờ nào được ghi nhận."));
@@ -157,8 +225,626 @@ fill (OsRecordWindow *self)
         detail = g_strdup_printf ("%s · %s · %s", e->actor, os_status_to_string (e->status), e->note);
       else
         detail = g_strdup_printf ("%s · %s", e->actor, os_status_to_string (e->status));
-      add_row (self->history_group, title, detail);
+      add_row (self, self->history_group, title, detail);
     }
+}
+
+/* The record's own sync state (a desk that works with a server). */
+
+static gboolean
+record_is_editable (OsRecord  *record,
+                    char     **why)
+{
+  OsStatus status = os_record_get_status (record);
+
+  if (status == OS_STATUS_RECEIVED || status == OS_STATUS_SUPPLEMENT)
+    return TRUE;
+  if (why != NULL)
+    *why = g_strdup_printf (_("Hồ sơ đang ở trạng thái “%s”: ở quầy chỉ sửa được hồ sơ đã tiếp nhận "
+                              "hoặc đang chờ bổ sung."),
+                            os_status_to_string (status));
+  return FALSE;
+}
+
+/* The quarantined changes of this record, oldest first (the store keeps them few). */
+static GPtrArray *
+list_refused (OsRecordWindow *self)
+{
+  g_autoptr(GPtrArray) all = os_store_list_quarantined (self->store, NULL);
+  GPtrArray *mine = g_ptr_array_new_with_free_func ((GDestroyNotify) os_quarantined_free);
+
+  for (guint i = 0; all != NULL && i < all->len; i++)
+    {
+      OsQuarantined *q = g_ptr_array_index (all, i);
+
+      if (g_strcmp0 (q->record_id, os_record_get_id (self->record)) == 0)
+        g_ptr_array_add (mine, g_ptr_array_steal_index (all, i--));
+    }
+  return mine;
+}
+
+static void
+update_refused_row (OsRecordWindow    *self,
+                    OsRecordSyncState  state)
+{
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  const OsQuarantined *q;
+  const char *reason;
+  gboolean editable;
+  gboolean fixed;
+
+  if (self->refused_row == NULL)
+    return;
+  if (state != OS_RECORD_SYNC_REFUSED || (refused = list_refused (self))->len == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->refused_row), FALSE);
+      return;
+    }
+
+  q = g_ptr_array_index (refused, 0);
+  reason = q->error_message && *q->error_message ? q->error_message : q->error_code;
+  editable = record_is_editable (self->record, NULL);
+  /* Edited since: the fix waits for "Gửi lại" (also after the window was closed). */
+  fixed = os_refused_item_fixed_at (self->store, q) != 0;
+  title = g_strdup_printf (_("Máy chủ từ chối thay đổi “%s”"), os_refused_item_kind_label (q->kind));
+  if (fixed)
+    subtitle = g_strdup_printf (_("Lý do: %s\nĐã sửa hồ sơ: bấm “Gửi lại” để gửi bản đã sửa lên máy chủ."), reason);
+  else if (editable)
+    subtitle = g_strdup_printf (_("Lý do: %s\nBấm “Sửa rồi gửi lại” để sửa hồ sơ, lưu, rồi gửi lại."), reason);
+  else
+    subtitle = g_strdup_printf (_("Lý do: %s"), reason);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->refused_row), title);
+  adw_action_row_set_subtitle (self->refused_row, subtitle);
+  gtk_widget_set_visible (self->fix_button, editable && !fixed);
+  gtk_widget_set_visible (self->resend_button, fixed || !editable);
+  gtk_widget_set_visible (GTK_WIDGET (self->refused_row), TRUE);
+}
+
+static void
+update_sync_row (OsRecordWindow *self)
+{
+  OsRecordSyncState state;
+  const char *text;
+  const char *icon;
+
+  if (self->sync_row == NULL)
+    return;
+  state = os_store_get_record_sync_state (self->store, os_record_get_id (self->record));
+  switch (state)
+    {
+    case OS_RECORD_SYNC_SYNCED:
+      text = _("Máy chủ đã nhận mọi thay đổi của hồ sơ");
+      icon = "emblem-ok-symbolic";
+      break;
+    case OS_RECORD_SYNC_REFUSED:
+      text = _("Máy chủ đã từ chối một thay đổi: xem danh sách thay đổi bị từ chối (Ctrl+Shift+E)");
+      icon = "dialog-warning-symbolic";
+      break;
+    case OS_RECORD_SYNC_PENDING:
+    default:
+      text = _("Đang chờ gửi lên máy chủ");
+      icon = "document-send-symbolic";
+      break;
+    }
+  adw_action_row_set_subtitle (self->sync_row, text);
+  gtk_image_set_from_icon_name (self->sync_icon, icon);
+  update_refused_row (self, state);
+}
+
+static OsSyncEngine *
+sync_engine (OsRecordWindow *self)
+{
+  GApplication *app = g_application_get_default ();
+  OsAccount *account;
+
+  if (self->engine != NULL)
+    return self->engine;
+  if (!OS_IS_APPLICATION (app))
+    return NULL;
+  account = os_application_get_account (OS_APPLICATION (app));
+  if (account == NULL || os_account_get_store (account) != self->store)
+    return NULL;
+  return os_account_get_engine (account);
+}
+
+static void
+poke_engine (OsRecordWindow *self)
+{
+  OsSyncEngine *engine = sync_engine (self);
+
+  if (engine != NULL)
+    os_sync_engine_poke (engine);
+}
+
+static void toast (OsRecordWindow *self, const char *message);
+static void queue_refill (OsRecordWindow *self);
+
+/* "Gửi lại": every refused change of the record goes back to the outbox as a new
+ * mutation made against the version the server has (os_store_resend_quarantined). */
+static void
+on_resend_clicked (OsRecordWindow *self)
+{
+  g_autoptr(GPtrArray) refused = list_refused (self);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  for (guint i = 0; i < refused->len; i++)
+    {
+      OsQuarantined *q = g_ptr_array_index (refused, i);
+
+      if (!os_store_resend_quarantined (self->store, q->id, &error))
+        {
+          toast (self, error->message);
+          break;
+        }
+    }
+  if (error == NULL)
+    {
+      message = g_strdup_printf (_("Đã đưa hồ sơ %s vào hàng chờ gửi lại lên máy chủ."),
+                                 os_record_get_code (self->record));
+      toast (self, message);
+    }
+  poke_engine (self);
+  /* The history has a new line; not from inside the button's own handler. */
+  queue_refill (self);
+}
+
+static GtkWidget *
+row_button (const char *label,
+            const char *tooltip)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  return button;
+}
+
+static void
+add_sync_row (OsRecordWindow *self)
+{
+  GtkWidget *row;
+  GtkWidget *icon;
+
+  if (!os_store_is_enrolled (self->store))
+    return;
+  row = adw_action_row_new ();
+  icon = gtk_image_new ();
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Trạng thái đồng bộ"), -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Đồng bộ với máy chủ"));
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_widget_add_css_class (row, "property");
+  track_row (self, self->record_group, row);
+  self->sync_row = ADW_ACTION_ROW (row);
+  self->sync_icon = GTK_IMAGE (icon);
+
+  /* Shown when the server refused a change of the record: why, and what to do. */
+  row = adw_action_row_new ();
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "error");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Thay đổi bị máy chủ từ chối"), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  self->fix_button = row_button (_("Sửa rồi gửi lại"),
+                                 _("Sửa hồ sơ theo lý do máy chủ nêu; sau khi lưu, bấm “Gửi lại” (Ctrl+E)"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->fix_button), "record.edit");
+  self->resend_button = row_button (_("_Gửi lại"), _("Gửi lại hồ sơ theo nội dung hiện tại lên máy chủ"));
+  gtk_widget_add_css_class (self->resend_button, "suggested-action");
+  g_signal_connect_swapped (self->resend_button, "clicked", G_CALLBACK (on_resend_clicked), self);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->fix_button);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->resend_button);
+  gtk_widget_set_visible (row, FALSE);
+  track_row (self, self->record_group, row);
+  self->refused_row = ADW_ACTION_ROW (row);
+
+  update_sync_row (self);
+}
+
+/* Editing ----------------------------------------------------------------------- */
+
+static const char *
+or_empty (const char *text)
+{
+  return text ? text : "";
+}
+
+static const char *
+row_text (AdwEntryRow *row)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (row));
+}
+
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  return g_strcmp0 (a ? a : "", b ? b : "") == 0;
+}
+
+static guint
+channel_position (OsChannel channel)
+{
+  switch (channel)
+    {
+    case OS_CHANNEL_ONLINE: return 1;
+    case OS_CHANNEL_POST:   return 2;
+    case OS_CHANNEL_IN_PERSON:
+    default:                return 0;
+    }
+}
+
+static OsChannel
+channel_at (guint position)
+{
+  static const OsChannel channels[] = { OS_CHANNEL_IN_PERSON, OS_CHANNEL_ONLINE, OS_CHANNEL_POST };
+
+  return position < G_N_ELEMENTS (channels) ? channels[position] : OS_CHANNEL_IN_PERSON;
+}
+
+static void
+update_actions (OsRecordWindow *self)
+{
+  g_autofree char *why = NULL;
+  gboolean editable = record_is_editable (self->record, &why);
+  const char *edit_tip = _("Sửa thông tin người nộp, ghi chú, hình thức nộp và nơi nhận kết quả (Ctrl+E)");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.edit", editable && !self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.save", self->editing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.cancel-edit", self->editing);
+  gtk_widget_set_tooltip_text (self->edit_button, editable ? edit_tip : why);
+
+  gtk_widget_set_visible (self->edit_button, !self->editing);
+  gtk_widget_set_visible (self->print_button, !self->editing);
+  gtk_widget_set_visible (self->cancel_button, self->editing);
+  gtk_widget_set_visible (self->save_button, self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_group), self->editing);
+  gtk_widget_set_visible (GTK_WIDGET (self->applicant_group), !self->editing);
+}
+
+static void
+clear_edit_error (OsRecordWindow *self)
+{
+  AdwEntryRow *rows[] = { self->name_row, self->id_row, self->birth_row, self->phone_row,
+                          self->email_row, self->address_row, self->notes_row };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (rows[i]), "error");
+  gtk_label_set_label (self->edit_error, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_error), FALSE);
+}
+
+static void
+show_edit_error (OsRecordWindow *self,
+                 AdwEntryRow    *row,
+                 const char     *message)
+{
+  gtk_label_set_label (self->edit_error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->edit_error), TRUE);
+  if (row != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+}
+
+gboolean
+os_record_window_begin_edit (OsRecordWindow *self)
+{
+  OsRecord *r;
+  const char *birth;
+  g_autofree char *birth_text = NULL;
+  int year, month, day;
+
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), FALSE);
+
+  if (self->editing)
+    return TRUE;
+  if (!record_is_editable (self->record, NULL))
+    return FALSE;
+
+  r = self->record;
+  birth = os_record_get_birth_date (r);
+  if (birth != NULL && sscanf (birth, "%d-%d-%d", &year, &month, &day) == 3 &&
+      g_date_valid_dmy (day, month, year))
+    {
+      GDate date;
+
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, day, month, year);
+      birth_text = os_date_format (&date);
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), or_empty (os_record_get_applicant_name (r)));
+  gtk_editable_set_text (GTK_EDITABLE (self->id_row), or_empty (os_record_get_id_number (r)));
+  gtk_editable_set_text (GTK_EDITABLE (self->birth_row), birth_text ? birth_text : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->phone_row), or_empty (os_record_get_phone (r)));
+  gtk_editable_set_text (GTK_EDITABLE (self->email_row), or_empty (os_record_get_email (r)));
+  gtk_editable_set_text (GTK_EDITABLE (self->address_row), or_empty (os_record_get_address (r)));
+  gtk_editable_set_text (GTK_EDITABLE (self->notes_row), or_empty (os_record_get_notes (r)));
+  adw_combo_row_set_selected (self->channel_row, channel_position (os_record_get_channel (r)));
+  adw_combo_row_set_selected (self->delivery_row, os_record_get_delivery (r) == OS_DELIVERY_POST ? 1 : 0);
+  clear_edit_error (self);
+
+  /* Fixing what the server refused: its reason stays in sight above the form. */
+  {
+    g_autoptr(GPtrArray) refused = os_store_is_enrolled (self->store) ? list_refused (self) : NULL;
+    const char *hint = _("Sửa rồi bấm “Lưu” (Ctrl+S); “Hủy” (Esc) bỏ các thay đổi. Mã hồ sơ, thủ tục, giấy tờ "
+                         "và ngày nhận không đổi.");
+
+    if (refused != NULL && refused->len > 0)
+      {
+        const OsQuarantined *q = g_ptr_array_index (refused, 0);
+        g_autofree char *reason = g_strdup_printf (_("Lý do máy chủ từ chối: %s"),
+                                                   q->error_message && *q->error_message ? q->error_message
+                                                                                         : q->error_code);
+        g_autofree char *text = g_strdup_printf ("%s\n%s", reason, hint);
+
+        adw_preferences_group_set_description (self->edit_group, text);
+      }
+    else
+      adw_preferences_group_set_description (self->edit_group, hint);
+  }
+
+  self->editing = TRUE;
+  update_actions (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  return TRUE;
+}
+
+void
+os_record_window_cancel_edit (OsRecordWindow *self)
+{
+  g_return_if_fail (OS_IS_RECORD_WINDOW (self));
+
+  if (!self->editing)
+    return;
+  /* The shown record is the saved one: leaving the form is all a cancel needs. */
+  self->editing = FALSE;
+  clear_edit_error (self);
+  update_actions (self);
+}
+
+gboolean
+os_record_window_get_editing (OsRecordWindow *self)
+{
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), FALSE);
+  return self->editing;
+}
+
+/* Validates the form into @record (a fresh copy from the store) the way the reception
+ * form does, and says whether anything differs from what is saved. FALSE, with the
+ * offending row marked and a clear message shown, when the form cannot be saved. */
+static gboolean
+read_form (OsRecordWindow *self,
+           OsRecord       *record,
+           gboolean       *changed)
+{
+  g_autofree char *name = os_text_normalize_space (row_text (self->name_row));
+  g_autofree char *id_number = g_strstrip (g_strdup (row_text (self->id_row)));
+  g_autofree char *birth = g_strstrip (g_strdup (row_text (self->birth_row)));
+  g_autofree char *phone = g_strstrip (g_strdup (row_text (self->phone_row)));
+  g_autofree char *email = g_strstrip (g_strdup (row_text (self->email_row)));
+  g_autofree char *address = os_text_normalize_space (row_text (self->address_row));
+  g_autofree char *notes = g_strstrip (g_strdup (row_text (self->notes_row)));
+  g_autofree char *birth_iso = NULL;
+  OsChannel channel = channel_at (adw_combo_row_get_selected (self->channel_row));
+  OsDelivery delivery = adw_combo_row_get_selected (self->delivery_row) == 1 ? OS_DELIVERY_POST
+                                                                             : OS_DELIVERY_DESK;
+
+  clear_edit_error (self);
+
+  if (os_text_is_blank (name))
+    {
+      show_edit_error (self, self->name_row, _("Chưa nhập họ và tên người nộp hồ sơ."));
+      return FALSE;
+    }
+  if (*id_number && (strlen (id_number) != 12 || strspn (id_number, "0123456789") != 12))
+    {
+      show_edit_error (self, self->id_row, _("Số định danh cá nhân phải có đúng 12 chữ số."));
+      return FALSE;
+    }
+  if (*birth)
+    {
+      GDate date;
+      GDate today = os_datetime_local_date (g_get_real_time () / G_USEC_PER_SEC);
+
+      if (!os_date_parse (birth, &date) || g_date_get_year (&date) < 1900 ||
+          g_date_compare (&date, &today) > 0)
+        {
+          show_edit_error (self, self->birth_row,
+                           _("Ngày sinh không hợp lệ, hãy nhập theo dạng ngày/tháng/năm, ví dụ 05/09/1990."));
+          return FALSE;
+        }
+      birth_iso = g_strdup_printf ("%04d-%02d-%02d", g_date_get_year (&date),
+                                   g_date_get_month (&date), g_date_get_day (&date));
+    }
+  if (*email)
+    {
+      const char *at = strchr (email, '@');
+      const char *domain = at ? at + 1 : NULL;
+
+      /* As the store checks a new record's address: one '@' with something before it, a
+       * domain with a dot and no empty label, no blanks. */
+      if (at == NULL || at == email || strchr (domain, '@') != NULL || strpbrk (email, " \t\r\n") != NULL ||
+          *domain == '\0' || *domain == '.' || strchr (domain, '.') == NULL ||
+          g_str_has_suffix (domain, ".") || strstr (domain, "..") != NULL)
+        {
+          g_autofree char *message = g_strdup_printf (_("Địa chỉ thư điện tử “%s” không hợp lệ."), email);
+
+          show_edit_error (self, self->email_row, message);
+          return FALSE;
+        }
+    }
+
+  *changed = !same_text (name, os_record_get_applicant_name (record)) ||
+             !same_text (id_number, os_record_get_id_number (record)) ||
+             !same_text (birth_iso, os_record_get_birth_date (record)) ||
+             !same_text (phone, os_record_get_phone (record)) ||
+             !same_text (email, os_record_get_email (record)) ||
+             !same_text (address, os_record_get_address (record)) ||
+             !same_text (notes, os_record_get_notes (record)) ||
+             channel != os_record_get_channel (record) ||
+             delivery != os_record_get_delivery (record);
+
+  os_record_set_applicant_name (record, name);
+  os_record_set_id_number (record, id_number);
+  os_record_set_birth_date (record, birth_iso ? birth_iso : "");
+  os_record_set_phone (record, phone);
+  os_record_set_email (record, email);
+  os_record_set_address (record, address ? address : "");
+  os_record_set_notes (record, notes);
+  os_record_set_channel (record, channel);
+  os_record_set_delivery (record, delivery);
+  return TRUE;
+}
+
+static void fill (OsRecordWindow *self);
+static void reload_attachments (OsRecordWindow *self);
+
+static void
+refill (OsRecordWindow *self)
+{
+  g_clear_handle_id (&self->refill_id, g_source_remove);
+  clear_rows (self);
+  fill (self);
+  update_actions (self);
+}
+
+static gboolean
+on_refill_idle (gpointer user_data)
+{
+  OsRecordWindow *self = user_data;
+
+  self->refill_id = 0;
+  refill (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_refill (OsRecordWindow *self)
+{
+  if (self->refill_id == 0)
+    self->refill_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_refill_idle, g_object_ref (self),
+                                       g_object_unref);
+}
+
+gboolean
+os_record_window_save_edit (OsRecordWindow *self)
+{
+  g_autoptr(OsRecord) edited = NULL;
+  g_autoptr(OsRecord) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean changed = FALSE;
+  gboolean was_refused;
+
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), FALSE);
+
+  if (!self->editing)
+    return FALSE;
+
+  edited = os_store_load_record (self->store, os_record_get_local_id (self->record), &error);
+  if (edited == NULL)
+    {
+      show_edit_error (self, NULL, error->message);
+      return FALSE;
+    }
+  if (!record_is_editable (edited, NULL))
+    {
+      g_autofree char *why = NULL;
+
+      record_is_editable (edited, &why);
+      show_edit_error (self, NULL, why);
+      return FALSE;
+    }
+  if (!read_form (self, edited, &changed))
+    return FALSE;
+  if (!changed)
+    {
+      os_record_window_cancel_edit (self);
+      toast (self, _("Không có thay đổi nào để lưu."));
+      return TRUE;
+    }
+
+  was_refused = os_store_is_enrolled (self->store) &&
+                os_store_get_record_sync_state (self->store, os_record_get_id (edited)) == OS_RECORD_SYNC_REFUSED;
+  if (!os_store_update_record (self->store, edited, g_get_real_time () / G_USEC_PER_SEC, &error))
+    {
+      /* Nothing was saved; the form keeps what was typed. */
+      show_edit_error (self, NULL, error->message);
+      return FALSE;
+    }
+
+  saved = os_store_load_record (self->store, os_record_get_local_id (edited), NULL);
+  if (saved == NULL)
+    saved = g_object_ref (edited);
+  g_set_object (&self->record, saved);
+  self->editing = FALSE;
+  refill (self);
+
+  if (was_refused)
+    message = g_strdup_printf (_("Đã lưu hồ sơ %s. Bấm “Gửi lại” để gửi bản đã sửa lên máy chủ."),
+                               os_record_get_code (self->record));
+  else
+    message = g_strdup_printf (_("Đã lưu thay đổi của hồ sơ %s."), os_record_get_code (self->record));
+  toast (self, message);
+
+  /* The list of records shows the new name; the engine sends the change (a record with a
+   * refused change waits for "Gửi lại"). */
+  g_signal_emit_by_name (self->store, "records-changed");
+  poke_engine (self);
+  return TRUE;
+}
+
+void
+os_record_window_set_sync_engine (OsRecordWindow *self,
+                                  OsSyncEngine   *engine)
+{
+  g_return_if_fail (OS_IS_RECORD_WINDOW (self));
+  g_return_if_fail (engine == NULL || OS_IS_SYNC_ENGINE (engine));
+
+  g_set_object (&self->engine, engine);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  os_record_window_begin_edit (OS_RECORD_WINDOW (widget));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  os_record_window_save_edit (OS_RECORD_WINDOW (widget));
+}
+
+static void
+cancel_edit_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  os_record_window_cancel_edit (OS_RECORD_WINDOW (widget));
+}
+
+/* Escape leaves the form first, then closes the window. */
+static void
+escape_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  OsRecordWindow *self = OS_RECORD_WINDOW (widget);
+
+  if (self->editing)
+    os_record_window_cancel_edit (self);
+  else
+    gtk_window_close (GTK_WINDOW (self));
 }
 
 /* Attachments ------------------------------------------------------------------- */
@@ -183,23 +869,91 @@ mime_label (const char *mime)
 static void reload_attachments (OsRecordWindow *self);
 
 static void
+present_viewer (OsRecordWindow *self,
+                const char     *path,
+                const char     *file_name)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  OsAttachmentViewer *viewer = os_attachment_viewer_new (file, file_name);
+
+  gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (viewer));
+}
+
+typedef struct
+{
+  OsRecordWindow *self;
+  char           *sha256;
+  char           *file_name;
+} Fetch;
+
+static void
+fetch_free (Fetch *fetch)
+{
+  g_object_unref (fetch->self);
+  g_free (fetch->sha256);
+  g_free (fetch->file_name);
+  g_free (fetch);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetch, fetch_free)
+
+static void
+on_blob_fetched (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(Fetch) fetch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  if (!os_sync_engine_fetch_blob_finish (OS_SYNC_ENGINE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (fetch->self, error->message);
+      return;
+    }
+  path = os_blob_store_get_path (fetch->self->blobs, fetch->sha256);
+  if (path == NULL)
+    {
+      toast (fetch->self, _("Không tìm thấy tệp trên máy này."));
+      return;
+    }
+  present_viewer (fetch->self, path, fetch->file_name);
+}
+
+/* Opens the file in the viewer; a file another desk attached is fetched from the server
+ * first (on demand, then kept in the blob store). */
+static void
 on_open_attachment (GtkButton      *button,
                     OsRecordWindow *self)
 {
   const char *sha256 = g_object_get_data (G_OBJECT (button), "sha256");
+  const char *file_name = g_object_get_data (G_OBJECT (button), "file-name");
+  const gint64 *size = g_object_get_data (G_OBJECT (button), "size");
   g_autofree char *path = os_blob_store_get_path (self->blobs, sha256);
-  g_autoptr(GFile) file = NULL;
-  OsAttachmentViewer *viewer;
+  OsSyncEngine *engine;
+  Fetch *fetch;
 
-  if (path == NULL)
+  if (path != NULL)
+    {
+      present_viewer (self, path, file_name);
+      return;
+    }
+
+  engine = sync_engine (self);
+  if (engine == NULL || size == NULL)
     {
       toast (self, _("Không tìm thấy tệp trên máy này."));
       return;
     }
-  file = g_file_new_for_path (path);
-  viewer = os_attachment_viewer_new (file, g_object_get_data (G_OBJECT (button), "file-name"));
-  gtk_window_set_transient_for (GTK_WINDOW (viewer), GTK_WINDOW (self));
-  gtk_window_present (GTK_WINDOW (viewer));
+
+  fetch = g_new0 (Fetch, 1);
+  fetch->self = g_object_ref (self);
+  fetch->sha256 = g_strdup (sha256);
+  fetch->file_name = g_strdup (file_name);
+  toast (self, _("Đang tải tệp từ máy chủ…"));
+  os_sync_engine_fetch_blob_async (engine, sha256, *size, self->cancellable, on_blob_fetched, fetch);
 }
 
 static void
@@ -286,10 +1040,18 @@ reload_attachments (OsRecordWindow *self)
 
       subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %d trang · %s", "%s · %d trang · %s", a->pages),
                                   mime_label (a->mime_type), a->pages, size);
+      if (a->document_name != NULL && *a->document_name != '\0')
+        {
+          char *with_document = g_strdup_printf ("%s · %s", a->document_name, subtitle);
+
+          g_free (subtitle);
+          subtitle = with_document;
+        }
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), a->file_name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       g_object_set_data_full (G_OBJECT (open), "sha256", g_strdup (a->sha256), g_free);
       g_object_set_data_full (G_OBJECT (open), "file-name", g_strdup (a->file_name), g_free);
+      g_object_set_data_full (G_OBJECT (open), "size", g_memdup2 (&a->size, sizeof a->size), g_free);
       g_object_set_data_full (G_OBJECT (remove), "attachment-id", g_strdup (a->id), g_free);
       g_object_set_data_full (G_OBJECT (remove), "file-name", g_strdup (a->file_name), g_free);
       g_signal_connect (open, "clicked", G_CALLBACK (on_open_attachment), self);
@@ -307,6 +1069,7 @@ typedef struct
 {
   OsRecordWindow *self;
   GFile          *file;
+  char           *document_name;  /* the paper it is a copy of, or "" */
   OsImportInfo   *info;
 } Import;
 
@@ -315,6 +1078,7 @@ import_free (Import *import)
 {
   g_object_unref (import->self);
   g_object_unref (import->file);
+  g_free (import->document_name);
   g_clear_pointer (&import->info, os_import_info_free);
   g_free (import);
 }
@@ -339,7 +1103,7 @@ on_blob_stored (GObject      *source,
       return;
     }
 
-  id = os_store_add_attachment (self->store, os_record_get_local_id (self->record), "",
+  id = os_store_add_attachment (self->store, os_record_get_local_id (self->record), import->document_name,
                                 import->info->file_name, import->info->mime_type, sha256,
                                 size, import->info->pages, g_get_real_time () / G_USEC_PER_SEC,
                                 &error);
@@ -383,10 +1147,23 @@ void
 os_record_window_attach_file (OsRecordWindow *self,
                               GFile          *file)
 {
-  Import *import = g_new0 (Import, 1);
+  os_record_window_attach_document (self, file, NULL);
+}
 
+void
+os_record_window_attach_document (OsRecordWindow *self,
+                                  GFile          *file,
+                                  const char     *document_name)
+{
+  Import *import;
+
+  g_return_if_fail (OS_IS_RECORD_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  import = g_new0 (Import, 1);
   import->self = g_object_ref (self);
   import->file = g_object_ref (file);
+  import->document_name = g_strdup (document_name != NULL ? document_name : "");
   os_import_check_file_async (file, OS_IMPORT_DEFAULT_MAX_SIZE, self->cancellable,
                               on_import_checked, import);
 }
@@ -494,8 +1271,11 @@ os_record_window_dispose (GObject *object)
       gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
       g_clear_object (&self->chooser);
     }
+  g_clear_handle_id (&self->refill_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_RECORD_WINDOW);
   g_clear_pointer (&self->attachment_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->info_rows, g_ptr_array_unref);
+  g_clear_object (&self->engine);
   g_clear_object (&self->blobs);
   g_clear_object (&self->record);
   g_clear_object (&self->store);
@@ -520,6 +1300,21 @@ os_record_window_class_init (OsRecordWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, history_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, attachments_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, save_button);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, print_button);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_group);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_error);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, name_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, id_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, birth_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, phone_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, email_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, address_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, notes_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, delivery_row);
 
   gtk_widget_class_install_action (widget_class, "record.print-slip", NULL, print_slip_action);
   gtk_widget_class_install_action (widget_class, "record.attach", NULL, attach_action);
@@ -527,7 +1322,13 @@ os_record_window_class_init (OsRecordWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "record.scan", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "record.attach", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "record.print-slip", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "record.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "record.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "record.cancel-edit", NULL, cancel_edit_action);
+  gtk_widget_class_install_action (widget_class, "record.escape", NULL, escape_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "record.edit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "record.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "record.escape", NULL);
 }
 
 static void
@@ -536,6 +1337,7 @@ os_record_window_init (OsRecordWindow *self)
   GtkDropTarget *drop;
 
   self->attachment_rows = g_ptr_array_new ();
+  self->info_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -571,7 +1373,9 @@ os_record_window_new (OsStore    *store,
     self->blobs = os_blob_store_new (root);
   }
   fill (self);
+  update_actions (self);
   reload_attachments (self);
+  g_signal_connect_object (store, "sync-changed", G_CALLBACK (update_sync_row), self, G_CONNECT_SWAPPED);
 
   return self;
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "os-store.h"
+#include "os-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,24 @@ OsRecordWindow *os_record_window_new (OsStore    *store,
  * refusal is shown in the window and attaches nothing. */
 void            os_record_window_attach_file (OsRecordWindow *self,
                                               GFile          *file);
+/* The same for a copy of one of the record's papers (a scanned document), named
+ * @document_name in the attachment list. */
+void            os_record_window_attach_document (OsRecordWindow *self,
+                                                  GFile          *file,
+                                                  const char     *document_name);
+
+/* The engine poked after a save or a resend; without one, the application's (if any). */
+void            os_record_window_set_sync_engine (OsRecordWindow *self,
+                                                  OsSyncEngine   *engine);
+/* Edit mode (Ctrl+E): the applicant's fields, notes, channel and delivery become a form.
+ * FALSE when the record's status does not allow editing (finished, returned, refused…). */
+gboolean        os_record_window_begin_edit  (OsRecordWindow *self);
+/* Ctrl+S: validates the form and saves it with os_store_update_record (an outbox
+ * "update"); FALSE, with a message in the window and nothing saved, when the form is not
+ * valid or the store refuses it. */
+gboolean        os_record_window_save_edit   (OsRecordWindow *self);
+/* Escape: leaves the form, showing the saved record again. */
+void            os_record_window_cancel_edit (OsRecordWindow *self);
+gboolean        os_record_window_get_editing (OsRecordWindow *self);
 
 G_END_DECLS

@@ -25,6 +25,9 @@ struct _OsRecordsPage
   GtkColumnView      *column_view;
   GtkLabel           *count_label;
 
+  GtkColumnViewColumn *sync_column;  /* shown only with an enrolled store */
+  GHashTable         *sync_cells;  /* GtkImage bound to a record → its GtkListItem */
+
   OsStore            *store;
   OsRecordList       *list;        /* made the first time the page is shown */
   guint               fresh_id;    /* while set, the list was just loaded */
@@ -48,6 +51,7 @@ typedef enum {
   COLUMN_DUE,
   COLUMN_STATUS,
   COLUMN_DUE_STATE,
+  COLUMN_SYNC,
 } Column;
 
 static const OsDueState due_filters[] = {
@@ -141,6 +145,7 @@ bind_cell (GtkSignalListItemFactory *factory,
           gtk_widget_add_css_class (GTK_WIDGET (label), css);
         break;
       }
+    case COLUMN_SYNC:
     default:
       g_assert_not_reached ();
     }
@@ -167,6 +172,108 @@ add_column (OsRecordsPage *self,
   if (fixed_width > 0)
     gtk_column_view_column_set_fixed_width (view_column, fixed_width);
   gtk_column_view_append_column (self->column_view, view_column);
+}
+
+/* The sync column: an icon with its meaning as tooltip and accessible label. */
+static void
+show_sync_state (GtkImage          *image,
+                 OsRecordSyncState  state)
+{
+  const char *icon;
+  const char *text;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "dim-label");
+  switch (state)
+    {
+    case OS_RECORD_SYNC_SYNCED:
+      icon = "emblem-ok-symbolic";
+      text = _("Đã đồng bộ với máy chủ");
+      gtk_widget_add_css_class (GTK_WIDGET (image), "dim-label");
+      break;
+    case OS_RECORD_SYNC_REFUSED:
+      icon = "dialog-warning-symbolic";
+      text = _("Máy chủ đã từ chối một thay đổi của hồ sơ");
+      gtk_widget_add_css_class (GTK_WIDGET (image), "error");
+      break;
+    case OS_RECORD_SYNC_PENDING:
+    default:
+      icon = "document-send-symbolic";
+      text = _("Đang chờ gửi lên máy chủ");
+      break;
+    }
+  gtk_image_set_from_icon_name (image, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static void
+setup_sync_cell (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkWidget *image = gtk_image_new ();
+
+  gtk_widget_set_halign (image, GTK_ALIGN_CENTER);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Trạng thái đồng bộ"), -1);
+  gtk_list_item_set_child (item, image);
+}
+
+static void
+bind_sync_cell (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                OsRecordsPage            *self)
+{
+  OsRecord *record = gtk_list_item_get_item (item);
+  GtkWidget *image = gtk_list_item_get_child (item);
+
+  if (record == NULL)
+    {
+      gtk_image_clear (GTK_IMAGE (image));
+      gtk_widget_set_tooltip_text (image, NULL);
+      return;
+    }
+  show_sync_state (GTK_IMAGE (image), os_record_list_get_sync_state (self->list, record));
+  g_hash_table_insert (self->sync_cells, image, item);
+}
+
+static void
+unbind_sync_cell (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  OsRecordsPage            *self)
+{
+  if (self->sync_cells != NULL)
+    g_hash_table_remove (self->sync_cells, gtk_list_item_get_child (item));
+}
+
+/* An outbox or quarantine change: read again the state of the rows on screen (a few
+ * index lookups), never the whole list; rows of cached pages are read again when they
+ * are bound. */
+static void
+on_sync_changed (OsRecordsPage *self)
+{
+  GHashTableIter iter;
+  gpointer image, item;
+
+  if (self->list == NULL || !os_record_list_get_with_sync_state (self->list))
+    return;
+  os_record_list_sync_changed (self->list);
+  g_hash_table_iter_init (&iter, self->sync_cells);
+  while (g_hash_table_iter_next (&iter, &image, &item))
+    {
+      OsRecord *record = gtk_list_item_get_item (item);
+
+      if (record != NULL)
+        show_sync_state (image, os_record_list_get_sync_state (self->list, record));
+    }
+}
+
+static void
+update_sync_column (OsRecordsPage *self)
+{
+  gtk_column_view_column_set_visible (self->sync_column,
+                                      self->list != NULL && os_record_list_get_with_sync_state (self->list));
 }
 
 static gboolean
@@ -237,6 +344,7 @@ on_query_changed (OsRecordsPage *self)
                             has_from ? os_date_start_instant (&from) : 0,
                             has_to ? os_date_start_instant (&to) : 0);
   update_count (self);
+  update_sync_column (self);
 }
 
 static void
@@ -305,6 +413,7 @@ ensure_list (OsRecordsPage *self)
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->list));
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
   update_count (self);
+  update_sync_column (self);
 
   /* Showing the page also asks for a reload; the list is new, skip it. */
   self->fresh_id = g_timeout_add (500, on_fresh_timeout, self);
@@ -332,6 +441,7 @@ os_records_page_reload (OsRecordsPage *self)
 
   os_record_list_reload (self->list);
   update_count (self);
+  update_sync_column (self);
 }
 
 void
@@ -349,12 +459,23 @@ os_records_page_set_store (OsRecordsPage *self,
   g_return_if_fail (OS_IS_RECORDS_PAGE (self));
   g_return_if_fail (OS_IS_STORE (store));
 
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  g_signal_connect_object (store, "sync-changed", G_CALLBACK (on_sync_changed), self, G_CONNECT_SWAPPED);
   gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
+  update_sync_column (self);
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     ensure_list (self);
+}
+
+GtkColumnViewColumn *
+os_records_page_get_sync_column (OsRecordsPage *self)
+{
+  g_return_val_if_fail (OS_IS_RECORDS_PAGE (self), NULL);
+  return self->sync_column;
 }
 
 static void
@@ -364,6 +485,8 @@ os_records_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->fresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_RECORDS_PAGE);
+  g_clear_object (&self->sync_column);
+  g_clear_pointer (&self->sync_cells, g_hash_table_unref);
   g_clear_object (&self->selection);
   g_clear_object (&self->list);
   g_clear_object (&self->store);
@@ -412,4 +535,18 @@ os_records_page_init (OsRecordsPage *self)
   add_column (self, _("Hẹn trả"), COLUMN_DUE, 130, FALSE);
   add_column (self, _("Trạng thái"), COLUMN_STATUS, 170, FALSE);
   add_column (self, _("Tình trạng hạn"), COLUMN_DUE_STATE, 120, FALSE);
+
+  /* Narrow, at the end, only with a server (os_records_page_set_store). */
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    self->sync_cells = g_hash_table_new (g_direct_hash, g_direct_equal);
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_sync_cell), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_sync_cell), self);
+    g_signal_connect (factory, "unbind", G_CALLBACK (unbind_sync_cell), self);
+    self->sync_column = gtk_column_view_column_new (_("Đồng bộ"), g_object_ref (factory));
+    gtk_column_view_column_set_fixed_width (self->sync_column, 80);
+    gtk_column_view_column_set_visible (self->sync_column, FALSE);
+    gtk_column_view_append_column (self->column_view, self->sync_column);
+  }
 }

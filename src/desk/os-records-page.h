@@ -18,5 +18,7 @@ void os_records_page_set_store    (OsRecordsPage *self,
                                    OsStore       *store);
 void os_records_page_reload       (OsRecordsPage *self);
 void os_records_page_focus_search (OsRecordsPage *self);
+/* The narrow sync-state column (visible only over an enrolled store; for tests). */
+GtkColumnViewColumn *os_records_page_get_sync_column (OsRecordsPage *self);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "os-reception-page.h"
 #include "os-record-window.h"
 #include "os-records-page.h"
+#include "os-sync-button.h"
 #include "os-window.h"
 
 struct _OsWindow
@@ -21,6 +22,7 @@ struct _OsWindow
   GtkLabel             *agency_label;
   OsReceptionPage      *reception_page;
   OsRecordsPage        *records_page;
+  OsSyncButton         *sync_button;
 
   OsStore              *store;
   GSettings            *settings;
@@ -116,6 +118,11 @@ on_record_saved (OsReceptionPage *page,
                  OsRecord        *record,
                  OsWindow        *self)
 {
+  OsAccount *account = os_application_get_account (OS_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+  /* The new record waits in the outbox: the engine sends it soon. */
+  if (account != NULL && os_account_get_engine (account) != NULL)
+    os_sync_engine_poke (os_account_get_engine (account));
   os_window_records_changed (self);
 }
 
@@ -200,6 +207,7 @@ os_window_class_init (OsWindowClass *klass)
 
   g_type_ensure (OS_TYPE_RECEPTION_PAGE);
   g_type_ensure (OS_TYPE_RECORDS_PAGE);
+  g_type_ensure (OS_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/onestop/Desk/os-window.ui");
   gtk_widget_class_bind_template_child (widget_class, OsWindow, toast_overlay);
@@ -208,6 +216,7 @@ os_window_class_init (OsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsWindow, agency_label);
   gtk_widget_class_bind_template_child (widget_class, OsWindow, reception_page);
   gtk_widget_class_bind_template_child (widget_class, OsWindow, records_page);
+  gtk_widget_class_bind_template_child (widget_class, OsWindow, sync_button);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.new-record", NULL, new_record_action);
@@ -243,6 +252,15 @@ os_window_new (OsApplication *application)
 
   g_signal_connect_object (self->reception_page, "record-saved", G_CALLBACK (on_record_saved), self, 0);
   g_signal_connect_object (self->records_page, "open-record", G_CALLBACK (on_open_record), self, 0);
+  /* Records the change feed brought in. */
+  g_signal_connect_object (self->store, "records-changed", G_CALLBACK (os_window_records_changed), self,
+                           G_CONNECT_SWAPPED);
+
+  if (os_application_get_account (application) != NULL)
+    {
+      os_sync_button_set_account (self->sync_button, os_application_get_account (application));
+      gtk_widget_set_visible (GTK_WIDGET (self->sync_button), TRUE);
+    }
 
   last_page = g_settings_get_string (self->settings, "last-page");
   if (g_strcmp0 (last_page, "records") == 0)

@@ -7,11 +7,14 @@
 #include <adwaita.h>
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
+#include "os-blob-store.h"
 #include "os-demo.h"
 #include "os-preferences-window.h"
 #include "os-reception-page.h"
 #include "os-attachment-viewer.h"
+#include "os-record-list.h"
 #include "os-record-window.h"
 #include "os-scan-window.h"
 #include "os-records-page.h"
@@ -285,6 +288,65 @@ test_records_scanner (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, records->len);
 }
 
+/* A standalone desk (no server): no sync column, and editing a record still works. */
+static void
+test_records_standalone_edit (Fixture       *f,
+                              gconstpointer  data)
+{
+  OsRecordsPage *page = g_object_new (OS_TYPE_RECORDS_PAGE, NULL);
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(OsRecordList) list = NULL;
+  g_autoptr(OsRecord) first = NULL;
+  g_autoptr(OsRecord) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  OsRecordWindow *window;
+  OsRecord *target = NULL;
+
+  g_assert_false (os_store_is_enrolled (f->store));
+  generator = os_demo_generator_new (f->store, 11, now - 10 * 86400, now, 40);
+  records = os_demo_generator_next (generator, 40);
+  g_assert_true (os_store_insert_prepared (f->store, records, TRUE, &error));
+  g_assert_no_error (error);
+
+  list = os_record_list_new (f->store);
+  g_assert_false (os_record_list_get_with_sync_state (list));
+  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_cmpint (os_record_list_item_get_sync_state (first), ==, OS_RECORD_SYNC_SYNCED);
+
+  os_records_page_set_store (page, f->store);
+  show (f, GTK_WIDGET (page));
+  iterate ();
+  g_assert_false (gtk_column_view_column_get_visible (os_records_page_get_sync_column (page)));
+
+  /* The first record the list shows that may still be edited. */
+  for (guint i = 0; i < records->len && target == NULL; i++)
+    {
+      OsRecord *r = g_ptr_array_index (records, i);
+
+      if (os_record_get_status (r) == OS_STATUS_RECEIVED || os_record_get_status (r) == OS_STATUS_SUPPLEMENT)
+        target = r;
+    }
+  g_assert_nonnull (target);
+  window = os_record_window_new (f->store, NULL, os_record_get_local_id (target), &error);
+  g_assert_no_error (error);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "record.edit", NULL));
+  g_assert_true (os_record_window_get_editing (window));
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (window), OS_TYPE_RECORD_WINDOW,
+                                                                      "address_row")),
+                         "Số 5 Hoàng Đạo Thúy, Thanh Xuân, Hà Nội");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "record.save", NULL));
+  g_assert_false (os_record_window_get_editing (window));
+  saved = os_store_load_record (f->store, os_record_get_local_id (target), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (os_record_get_address (saved), ==, "Số 5 Hoàng Đạo Thúy, Thanh Xuân, Hà Nội");
+  g_assert_cmpstr (os_record_get_applicant_name (saved), ==, os_record_get_applicant_name (target));
+}
+
 #define P OS_TYPE_PREFERENCES_WINDOW
 
 static void
@@ -442,6 +504,12 @@ viewer_failed (gpointer viewer)
          !g_str_has_suffix (gtk_label_get_label (GTK_LABEL (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "status_label"))), "…");
 }
 
+static gboolean
+viewer_thumbnails_drawn (gpointer viewer)
+{
+  return os_attachment_viewer_get_n_thumbnails (viewer) == 3;
+}
+
 static void
 test_viewer (Fixture       *f,
              gconstpointer  data)
@@ -454,6 +522,7 @@ test_viewer (Fixture       *f,
   cairo_surface_t *surface = cairo_pdf_surface_create (pdf, 595, 842);
   cairo_t *cr = cairo_create (surface);
   OsAttachmentViewer *viewer, *broken;
+  GtkSingleSelection *strip;
   GdkPaintable *first;
 
   for (int i = 0; i < 3; i++)
@@ -481,6 +550,34 @@ test_viewer (Fixture       *f,
       g_usleep (10000);
     }
   g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "picture"))) != first);
+
+  /* The strip draws a thumbnail of each page in view (all three fit). */
+  wait_until (viewer_thumbnails_drawn, viewer);
+  g_assert_cmpuint (os_attachment_viewer_get_n_thumbnails (viewer), ==, 3);
+
+  /* Choosing a thumbnail shows its page; paging on moves the strip along. */
+  strip = GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (child (viewer, OS_TYPE_ATTACHMENT_VIEWER,
+                                                                                 "thumbnails_view"))));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (strip)), ==, 3);
+  g_assert_cmpuint (gtk_single_selection_get_selected (strip), ==, 1);
+  gtk_single_selection_set_selected (strip, 2);
+  g_assert_cmpint (os_attachment_viewer_get_page (viewer), ==, 2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (viewer), "viewer.previous", NULL));
+  g_assert_cmpuint (gtk_single_selection_get_selected (strip), ==, 1);
+  g_signal_emit_by_name (child (viewer, OS_TYPE_ATTACHMENT_VIEWER, "thumbnails_view"), "activate", 0u);
+  g_assert_cmpint (os_attachment_viewer_get_page (viewer), ==, 0);
+
+  /* Printing, exported to PDF through the same operation as Ctrl+P: every page. */
+  if (os_test_have_tools ((const char *[]) { "pdfinfo", NULL }, "pdfinfo (poppler-utils) is not installed"))
+    {
+      g_autofree char *printed = g_build_filename (f->dir, "in-ra.pdf", NULL);
+      g_autofree char *info = NULL;
+
+      g_assert_true (os_attachment_viewer_export_pdf (viewer, printed, &error));
+      g_assert_no_error (error);
+      info = os_test_run_tool ((const char *[]) { "pdfinfo", printed, NULL });
+      g_assert_nonnull (strstr (info, "\nPages:           3\n"));
+    }
 
   /* A broken file says so and shows nothing. */
   broken = os_attachment_viewer_new (bad_file, "hong.pdf");
@@ -588,6 +685,132 @@ test_scan_to_attachment (Fixture       *f,
   }
 }
 
+static double
+pdf_page_width (const char *path)
+{
+  g_autofree char *info = os_test_run_tool ((const char *[]) { "pdfinfo", path, NULL });
+  const char *size = strstr (info, "Page size:");
+
+  g_assert_nonnull (size);
+  return g_ascii_strtod (size + strlen ("Page size:"), NULL);
+}
+
+/* Pages go to the papers they belong to, one PDF each; a crop set in millimetres shows in
+ * the PDF's page size. */
+static void
+test_scan_assign_crop (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(OsDemoGenerator) generator = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) attachments = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsBlobStore) blobs = NULL;
+  g_autofree char *blob_root = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  OsRecordWindow *record_window;
+  OsScanWindow *scan;
+  OsRecord *record;
+  GtkSingleSelection *pages;
+  GtkDropDown *documents;
+  PagesWanted wanted;
+  const char *first_paper, *second_paper;
+  gint64 id;
+
+  if (!os_test_have_tools ((const char *[]) { "pdfinfo", NULL }, "pdfinfo (poppler-utils) is not installed"))
+    return;
+
+  generator = os_demo_generator_new (f->store, 5, now - 5 * 86400, now, 1);
+  records = os_demo_generator_next (generator, 1);
+  record = g_ptr_array_index (records, 0);
+  /* Two papers, whatever the demo chose. */
+  os_record_clear_documents (record);
+  os_record_add_document (record, "Tờ khai", 1, 0, 0);
+  os_record_add_document (record, "Giấy chứng nhận", 0, 1, 0);
+  g_assert_true (os_store_insert_prepared (f->store, records, TRUE, &error));
+  g_assert_no_error (error);
+  id = os_record_get_local_id (record);
+
+  record_window = os_record_window_new (f->store, NULL, id, &error);
+  g_assert_no_error (error);
+  scan = os_scan_window_new (record_window, record, NULL);
+  gtk_window_present (GTK_WINDOW (scan));
+  wait_until (devices_listed, scan);
+
+  /* Three sheets through the feeder at 150 dpi (80 × 100 mm pages). */
+  g_setenv ("ONESTOP_SCANNER_OPTIONS", "onestop-max-pages=3", TRUE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (scan, OS_TYPE_SCAN_WINDOW, "dpi_dropdown")), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (child (scan, OS_TYPE_SCAN_WINDOW, "source_dropdown")), 1);
+  wanted = (PagesWanted) { scan, 3 };
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan), "scan.scan", NULL));
+  wait_until (scanned_enough, &wanted);
+  g_unsetenv ("ONESTOP_SCANNER_OPTIONS");
+  g_assert_cmpuint (os_scan_window_get_n_pages (scan), ==, 3);
+
+  /* New pages went to the first paper; the third is the certificate. */
+  pages = GTK_SINGLE_SELECTION (gtk_grid_view_get_model (GTK_GRID_VIEW (child (scan, OS_TYPE_SCAN_WINDOW, "pages_view"))));
+  documents = GTK_DROP_DOWN (child (scan, OS_TYPE_SCAN_WINDOW, "document_dropdown"));
+  gtk_single_selection_set_selected (pages, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (documents), ==, 0);
+  gtk_drop_down_set_selected (documents, 1);
+  /* Selecting another page shows its paper, without changing the page just given away. */
+  gtk_single_selection_set_selected (pages, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (documents), ==, 0);
+  gtk_single_selection_set_selected (pages, 2);
+  g_assert_cmpuint (gtk_drop_down_get_selected (documents), ==, 1);
+
+  /* Crop 10 mm off the left and 20 mm off the right of the first page: 50 mm remain. */
+  gtk_single_selection_set_selected (pages, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan), "scan.crop", NULL));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (child (scan, OS_TYPE_SCAN_WINDOW, "crop_revealer"))));
+  /* Ctrl+K puts the keyboard in the first margin. */
+  {
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (scan));
+    GtkWidget *top = GTK_WIDGET (child (scan, OS_TYPE_SCAN_WINDOW, "crop_top"));
+
+    g_assert_true (focus == top || (focus != NULL && gtk_widget_is_ancestor (focus, top)));
+  }
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (scan, OS_TYPE_SCAN_WINDOW, "crop_left")), 10);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (scan, OS_TYPE_SCAN_WINDOW, "crop_right")), 20);
+  /* The margins belong to that page: another page shows none. */
+  gtk_single_selection_set_selected (pages, 1);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (child (scan, OS_TYPE_SCAN_WINDOW, "crop_left"))), ==, 0);
+  gtk_single_selection_set_selected (pages, 0);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (child (scan, OS_TYPE_SCAN_WINDOW, "crop_left"))), ==, 10);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (scan), "scan.save", NULL));
+  wait_for_attachments (f->store, id, 2);
+
+  attachments = os_store_list_attachments (f->store, id, &error);
+  g_assert_no_error (error);
+  first_paper = ((OsAttachment *) g_ptr_array_index (attachments, 0))->document_name;
+  second_paper = ((OsAttachment *) g_ptr_array_index (attachments, 1))->document_name;
+  g_assert_true ((g_str_equal (first_paper, "Tờ khai") && g_str_equal (second_paper, "Giấy chứng nhận")) ||
+                 (g_str_equal (first_paper, "Giấy chứng nhận") && g_str_equal (second_paper, "Tờ khai")));
+
+  blob_root = g_build_filename (f->dir, "blobs", NULL);
+  blobs = os_blob_store_new (blob_root);
+  for (guint i = 0; i < attachments->len; i++)
+    {
+      OsAttachment *a = g_ptr_array_index (attachments, i);
+      g_autofree char *path = os_blob_store_get_path (blobs, a->sha256);
+
+      g_assert_nonnull (path);
+      g_assert_nonnull (strstr (a->file_name, a->document_name));
+      if (g_str_equal (a->document_name, "Tờ khai"))
+        {
+          g_assert_cmpint (a->pages, ==, 2);
+          /* 50 mm = 141.7 pt (the uncut page is 80 mm = 226.8 pt). */
+          g_assert_cmpfloat_with_epsilon (pdf_page_width (path), 50 / 25.4 * 72, 1.5);
+        }
+      else
+        {
+          g_assert_cmpint (a->pages, ==, 1);
+          g_assert_cmpfloat_with_epsilon (pdf_page_width (path), 80 / 25.4 * 72, 1.5);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -600,9 +823,11 @@ main (int   argc,
 
   g_test_add ("/desk/reception/qr", Fixture, NULL, fixture_set_up, test_reception_qr, fixture_tear_down);
   g_test_add ("/desk/reception/save", Fixture, NULL, fixture_set_up, test_reception_save, fixture_tear_down);
+  g_test_add ("/desk/records/standalone-edit", Fixture, NULL, fixture_set_up, test_records_standalone_edit, fixture_tear_down);
   g_test_add ("/desk/records/scanner", Fixture, NULL, fixture_set_up, test_records_scanner, fixture_tear_down);
   g_test_add ("/desk/record/attachments", Fixture, NULL, fixture_set_up, test_record_attachments, fixture_tear_down);
   g_test_add ("/desk/scan/to-attachment", Fixture, NULL, fixture_set_up, test_scan_to_attachment, fixture_tear_down);
+  g_test_add ("/desk/scan/assign-crop", Fixture, NULL, fixture_set_up, test_scan_assign_crop, fixture_tear_down);
   g_test_add ("/desk/viewer", Fixture, NULL, fixture_set_up, test_viewer, fixture_tear_down);
   g_test_add ("/desk/preferences/rejects", Fixture, NULL, fixture_set_up, test_preferences_rejects, fixture_tear_down);
 
