@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # screenshots.py: takes the AppStream screenshots (data/screenshots/*.png) of the
-# desk with its demo data, at 1280x800, driving it like test-reception.py does.
+# desk with its demo data, at 1280x800, driving it the way the UI tests do
+# (atspi_helpers.py, desk_pages.py).
 #
 #   ninja -C _build ui-screenshots
 #
@@ -8,18 +9,16 @@
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-import importlib.util
 import os
 import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location('ui', os.path.join(HERE, 'test-reception.py'))
-ui = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ui)
-Atspi = ui.Atspi
+import atspi_helpers as ui
+import desk_pages as pages
+from atspi_helpers import Atspi
 
+HERE = os.path.dirname(os.path.abspath(__file__))
 OUTPUT = os.environ.get('SCREENSHOT_DIR',
                         os.path.join(os.environ.get('SOURCE_DIR', os.path.join(HERE, '..', '..')),
                                      'data', 'screenshots'))
@@ -40,19 +39,14 @@ def settle():
 
 def shoot(name):
     path = os.path.join(OUTPUT, name)
-    subprocess.run(['import', '-window', 'root', path], stdin=subprocess.DEVNULL, check=True,
-                   timeout=60)
+    ui.screenshot(path, check=True, timeout=60)
     print('# wrote %s' % path)
 
 
 def main():
     os.makedirs(OUTPUT, exist_ok=True)
-    env = dict(os.environ)
-    env['ONESTOP_DATABASE'] = ui.DATABASE
-    env.pop('ONESTOP_NO_DEMO', None)          # the demo agency, catalogue and records
-    ui.app_log = open(os.path.join(ui.WORK_DIR, 'onestop-desk.log'), 'w')
-    ui.app_process = subprocess.Popen([ui.APP], stdin=subprocess.DEVNULL, stdout=ui.app_log,
-                                      stderr=subprocess.STDOUT, env=env, cwd=ui.WORK_DIR)
+    # The demo agency, catalogue and records.
+    ui.start_app(ONESTOP_DATABASE=ui.DATABASE, ONESTOP_NO_DEMO=None)
     try:
         win = ui.wait_for('the main window', ui.main_window, timeout=60)
         # No window manager: make the window fill the screen ourselves.
@@ -66,21 +60,19 @@ def main():
         search = ui.find(win, Atspi.Role.ENTRY, 'Tìm thủ tục')
         ui.type_into(search, 'khai sinh')
         ui.press_key(ui.KEY_RETURN)
-        ui.wait_for('the chosen procedure', lambda: ui.procedure_row_title(win) == 'Đăng ký khai sinh')
-        rows = ui.applicant_rows(win)
-        ui.type_into(rows['Họ và tên'], 'Nguyễn Thị Hồng Nhung', click_first=False)
-        ui.type_into(rows['Số định danh cá nhân (CCCD)'], '001190012345')
+        ui.wait_for('the chosen procedure', lambda: pages.procedure_row_title(win) == pages.PROCEDURE)
+        rows = pages.applicant_rows(win)
+        ui.type_into(rows['Họ và tên'], pages.CARD_NAME, click_first=False)
+        ui.type_into(rows['Số định danh cá nhân (CCCD)'], pages.CARD_ID)
         ui.type_into(rows['Ngày sinh (dd/mm/yyyy)'], '01/02/19')
         settle()
         shoot('reception.png')
 
         # Records: the demo agency's list.
-        ui.press_combo(Atspi.ModifierType.ALT, ord('2'))
-        ui.wait_for('the records page', lambda: ui.records_page_shown(win))
-        table = ui.find(win, Atspi.Role.TREE_TABLE, 'Danh sách hồ sơ')
-        ui.wait_for('records in the list', lambda: any(
-            ui.CODE_RE.match(ui.text_of(a))
-            for a in ui.find_all(table, lambda a: ui.role_of(a) == Atspi.Role.LABEL)))
+        pages.show_records_page(win)
+        table = pages.records_table(win)
+        ui.wait_for('records in the list',
+                    lambda: any(pages.CODE_RE.match(t) for t in pages.codes_listed(table)))
         settle()
         shoot('records.png')
     finally:
