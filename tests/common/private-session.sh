@@ -73,6 +73,16 @@ session_run () {
   set -- dbus-run-session --config-file="$session_config" -- \
     sh -c 'if [ -n "$0" ]; then
              printf %s "$0" | gnome-keyring-daemon --unlock --components=secrets >"$1" 2>&1 || exit 99
+             # The daemon forks and may take the bus name a moment after it returns; a
+             # program that asks before then is told the Secret Service does not exist.
+             tries=0
+             until dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+                     org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null |
+                   grep -q "boolean true"; do
+               tries=$((tries + 1))
+               [ $tries -lt 100 ] || { echo "the keyring never took its bus name" >>"$1"; exit 99; }
+               sleep 0.1
+             done
            fi
            out=$2 err=$3
            shift 3
