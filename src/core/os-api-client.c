@@ -175,15 +175,24 @@ member (JsonObject *object,
   return object && json_object_has_member (object, name) ? json_object_get_member (object, name) : NULL;
 }
 
+/* The member @name if it is a value of @type. */
+static JsonNode *
+value_member (JsonObject *object,
+              const char *name,
+              GType       type)
+{
+  JsonNode *node = member (object, name);
+
+  return node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type ? node : NULL;
+}
+
 const char *
 os_api_json_string (JsonObject *object,
                     const char *name)
 {
-  JsonNode *node = member (object, name);
+  JsonNode *node = value_member (object, name, G_TYPE_STRING);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return node ? json_node_get_string (node) : NULL;
 }
 
 gboolean
@@ -191,9 +200,9 @@ os_api_json_int (JsonObject *object,
                  const char *name,
                  gint64     *value)
 {
-  JsonNode *node = member (object, name);
+  JsonNode *node = value_member (object, name, G_TYPE_INT64);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+  if (node == NULL)
     return FALSE;
   *value = json_node_get_int (node);
   return TRUE;
@@ -204,9 +213,9 @@ os_api_json_bool (JsonObject *object,
                   const char *name,
                   gboolean   *value)
 {
-  JsonNode *node = member (object, name);
+  JsonNode *node = value_member (object, name, G_TYPE_BOOLEAN);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (node == NULL)
     return FALSE;
   *value = json_node_get_boolean (node);
   return TRUE;
@@ -693,11 +702,37 @@ on_refresh_response (GObject      *source,
   g_object_unref (self);
 }
 
+/* A JSON object of string members, given as name, value, ..., NULL. */
+static JsonNode *
+string_object (const char *first_name,
+               ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_name);
+  for (const char *name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      json_builder_set_member_name (builder, name);
+      json_builder_add_string_value (builder, va_arg (args, const char *));
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The body that names the session: its refresh token. */
+static JsonNode *
+refresh_token_body (OsApiClient *self)
+{
+  return string_object ("refresh_token", self->refresh_token ? self->refresh_token : "", NULL);
+}
+
 static void
 refresh_for_request (GTask *task)
 {
   OsApiClient *self = g_task_get_source_object (task);
-  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
 
   g_ptr_array_add (self->refresh_waiters, task);
@@ -705,12 +740,7 @@ refresh_for_request (GTask *task)
     return;
   self->refreshing = TRUE;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, self->refresh_token ? self->refresh_token : "");
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = refresh_token_body (self);
 
   start_request (g_object_ref (self), "POST", "/auth/refresh", body, NULL, FALSE, FALSE, NULL,
                  on_refresh_response, NULL, refresh_for_request);
@@ -844,7 +874,6 @@ os_api_client_login_async (OsApiClient         *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   GTask *task;
 
@@ -854,17 +883,8 @@ os_api_client_login_async (OsApiClient         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, os_api_client_login_async);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_set_member_name (builder, "desk_id");
-  json_builder_add_string_value (builder, desk_id);
-  json_builder_set_member_name (builder, "client_id");
-  json_builder_add_string_value (builder, client_id);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = string_object ("username", username, "password", password, "desk_id", desk_id,
+                        "client_id", client_id, NULL);
 
   start_request (self, "POST", "/auth/login", body, NULL, FALSE, FALSE, cancellable,
                  on_session_response, task, os_api_client_login_async);
@@ -885,7 +905,6 @@ os_api_client_refresh_async (OsApiClient         *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) body = NULL;
   GTask *task;
 
@@ -901,12 +920,7 @@ os_api_client_refresh_async (OsApiClient         *self,
       return;
     }
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "refresh_token");
-  json_builder_add_string_value (builder, self->refresh_token);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
+  body = refresh_token_body (self);
   start_request (self, "POST", "/auth/refresh", body, NULL, FALSE, FALSE, cancellable,
                  on_session_response, task, os_api_client_refresh_async);
 }
@@ -956,14 +970,8 @@ os_api_client_logout_async (OsApiClient         *self,
    * already gone is logged out. */
   if (self->refresh_token != NULL)
     {
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) body = NULL;
+      g_autoptr(JsonNode) body = refresh_token_body (self);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "refresh_token");
-      json_builder_add_string_value (builder, self->refresh_token);
-      json_builder_end_object (builder);
-      body = json_builder_get_root (builder);
       start_request (self, "POST", "/auth/logout", body, NULL, FALSE, FALSE, cancellable,
                      on_logout_response, task, os_api_client_logout_async);
     }

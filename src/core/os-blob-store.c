@@ -525,6 +525,39 @@ os_blob_store_remove (OsBlobStore  *self,
   return TRUE;
 }
 
+/* The SHA-256 (lowercase hex) of what is left to read of @fd, which stays open; @path
+ * names it in errors. */
+static gboolean
+hash_fd (int            fd,
+         const char    *path,
+         GCancellable  *cancellable,
+         char         **digest,
+         GError       **error)
+{
+  g_autofree guint8 *buffer = g_malloc (CHUNK_SIZE);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+
+  for (;;)
+    {
+      gssize n = read (fd, buffer, CHUNK_SIZE);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          set_io_error (error, errno, path);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buffer, n);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  *digest = g_strdup (g_checksum_get_string (checksum));
+  return TRUE;
+}
+
 gboolean
 os_blob_store_verify (OsBlobStore   *self,
                       const char    *sha256,
@@ -532,8 +565,7 @@ os_blob_store_verify (OsBlobStore   *self,
                       GError       **error)
 {
   g_autofree char *path = NULL;
-  g_autofree guint8 *buffer = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree char *digest = NULL;
   int fd;
 
   g_return_val_if_fail (OS_IS_BLOB_STORE (self), FALSE);
@@ -552,32 +584,14 @@ os_blob_store_verify (OsBlobStore   *self,
       return FALSE;
     }
 
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  buffer = g_malloc (CHUNK_SIZE);
-  for (;;)
+  if (!hash_fd (fd, path, cancellable, &digest, error))
     {
-      gssize n = read (fd, buffer, CHUNK_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          set_io_error (error, errno, path);
-          close (fd);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      g_checksum_update (checksum, buffer, n);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return FALSE;
-        }
+      close (fd);
+      return FALSE;
     }
   close (fd);
 
-  if (strcmp (g_checksum_get_string (checksum), sha256) != 0)
+  if (strcmp (digest, sha256) != 0)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_BLOB_CORRUPT,
                    _("Tệp đính kèm %s đã bị hỏng trên đĩa (nội dung không còn khớp mã SHA-256)."),
@@ -610,8 +624,7 @@ os_blob_store_adopt_file (OsBlobStore   *self,
 {
   g_autofree char *dir = NULL;
   g_autofree char *target = NULL;
-  g_autofree guint8 *buffer = NULL;
-  g_autoptr(GChecksum) checksum = NULL;
+  g_autofree char *digest = NULL;
   int fd;
 
   g_return_val_if_fail (OS_IS_BLOB_STORE (self), FALSE);
@@ -625,30 +638,12 @@ os_blob_store_adopt_file (OsBlobStore   *self,
       set_io_error (error, errno, path);
       return FALSE;
     }
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  buffer = g_malloc (CHUNK_SIZE);
-  for (;;)
+  if (!hash_fd (fd, path, cancellable, &digest, error))
     {
-      gssize n = read (fd, buffer, CHUNK_SIZE);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          set_io_error (error, errno, path);
-          close (fd);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      g_checksum_update (checksum, buffer, n);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        {
-          close (fd);
-          return FALSE;
-        }
+      close (fd);
+      return FALSE;
     }
-  if (strcmp (g_checksum_get_string (checksum), sha256) != 0)
+  if (strcmp (digest, sha256) != 0)
     {
       close (fd);
       g_unlink (path);

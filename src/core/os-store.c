@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "os-api-private.h"
 #include "os-blob-store.h"
 #include "os-core-resources.h"
 #include "os-datetime.h"
@@ -234,6 +235,52 @@ step_done (OsStore       *self,
   if (rc != SQLITE_DONE)
     return os_store_set_sqlite_error (self, rc, error);
   return TRUE;
+}
+
+/* Runs the cached statement @sql, which returns no rows, with @value as ?1. */
+static gboolean
+run_int (OsStore     *self,
+         const char  *sql,
+         gint64       value,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, value);
+  return step_done (self, stmt, error);
+}
+
+static gboolean
+run_text (OsStore     *self,
+          const char  *sql,
+          const char  *value,
+          GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, value);
+  return step_done (self, stmt, error);
+}
+
+/* The same with @text as ?1 and @value as ?2. */
+static gboolean
+run_text_int (OsStore     *self,
+              const char  *sql,
+              const char  *text,
+              gint64       value,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, text);
+  sqlite3_bind_int64 (stmt, 2, value);
+  return step_done (self, stmt, error);
 }
 
 /* Migrations ------------------------------------------------------------------ */
@@ -888,6 +935,17 @@ os_store_find_procedure (OsStore    *self,
   return NULL;
 }
 
+/* The JSON text of what @b has built. */
+static char *
+builder_to_data (JsonBuilder *b)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
 gboolean
 os_store_add_procedure (OsStore      *self,
                         OsProcedure  *procedure,
@@ -896,8 +954,6 @@ os_store_add_procedure (OsStore      *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *documents = NULL;
   const OsTimeLimit *limit;
   GStrv docs;
@@ -910,9 +966,7 @@ os_store_add_procedure (OsStore      *self,
   for (guint i = 0; docs[i]; i++)
     json_builder_add_string_value (builder, docs[i]);
   json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  documents = json_generator_to_data (generator, NULL);
+  documents = builder_to_data (builder);
 
   limit = os_procedure_get_time_limit (procedure);
   stmt = prepare (self,
@@ -981,6 +1035,85 @@ next_counter (OsStore     *self,
   return TRUE;
 }
 
+/* Binds the fields of @record that an edit may change, from the procedure to the time of
+ * the change @now, as the 24 parameters from @first on. */
+static void
+bind_record_fields (sqlite3_stmt *stmt,
+                    int           first,
+                    OsRecord     *record,
+                    gint64        now)
+{
+  const OsTimeLimit *limit = os_record_get_time_limit (record);
+  int i = first;
+
+  bind_text (stmt, i++, os_record_get_procedure_id (record));
+  bind_text (stmt, i++, os_record_get_procedure_code (record));
+  bind_text (stmt, i++, os_record_get_procedure_name (record));
+  bind_text (stmt, i++, os_record_get_field (record));
+  sqlite3_bind_int (stmt, i++, limit->unit);
+  sqlite3_bind_int (stmt, i++, limit->amount);
+  sqlite3_bind_int (stmt, i++, limit->cutoff_minutes);
+  bind_text (stmt, i++, os_record_get_applicant_name (record));
+  bind_text (stmt, i++, os_record_get_id_number (record));
+  bind_text (stmt, i++, os_record_get_birth_date (record));
+  bind_text (stmt, i++, os_record_get_phone (record));
+  bind_text (stmt, i++, os_record_get_email (record));
+  bind_text (stmt, i++, os_record_get_address (record));
+  sqlite3_bind_int (stmt, i++, MAX (1, os_record_get_sets (record)));
+  sqlite3_bind_int (stmt, i++, os_record_get_delivery (record));
+  sqlite3_bind_int (stmt, i++, os_record_get_channel (record));
+  bind_text (stmt, i++, os_record_get_notes (record));
+  bind_text (stmt, i++, os_record_get_officer (record));
+  bind_text (stmt, i++, os_record_get_reason (record));
+  sqlite3_bind_int (stmt, i++, os_record_get_status (record));
+  sqlite3_bind_int64 (stmt, i++, os_record_get_due_at (record));
+  sqlite3_bind_int64 (stmt, i++, os_record_get_finished_at (record));
+  sqlite3_bind_int64 (stmt, i++, os_record_get_returned_at (record));
+  sqlite3_bind_int64 (stmt, i++, now);
+  g_assert (i == first + 24);
+}
+
+/* Writes the documents and the search text of @record for the row @local_id, which has
+ * none of them; in the caller's transaction. */
+static gboolean
+insert_documents_and_search (OsStore     *self,
+                             gint64       local_id,
+                             OsRecord    *record,
+                             GError     **error)
+{
+  GPtrArray *documents = os_record_get_documents (record);
+  g_autofree char *folded = NULL;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      OsRecordDocument *d = g_ptr_array_index (documents, i);
+
+      stmt = cached (self,
+                     "INSERT INTO record_documents (record_id, position, name, originals, certified, copies) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, local_id);
+      sqlite3_bind_int (stmt, 2, i);
+      bind_text (stmt, 3, d->name);
+      sqlite3_bind_int (stmt, 4, d->originals);
+      sqlite3_bind_int (stmt, 5, d->certified);
+      sqlite3_bind_int (stmt, 6, d->copies);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  stmt = cached (self, "INSERT INTO records_fts (rowid, text) VALUES (?1, ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  folded = fold_search_text (record);
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  bind_text (stmt, 2, folded);
+  return step_done (self, stmt, error);
+}
+
 static gboolean
 insert_record_row (OsStore     *self,
                    OsRecord    *record,
@@ -993,16 +1126,11 @@ insert_record_row (OsStore     *self,
   static const char sql[] =
     "INSERT INTO records (id, code, agency, procedure_id, procedure_code, procedure_name, field, "
     "time_unit, time_amount, cutoff_minutes, applicant_name, id_number, birth_date, phone, email, "
-    "address, sets, delivery, channel, notes, officer, reason, book_volume, book_number, status, "
-    "received_at, due_at, finished_at, returned_at, updated_at, demo) VALUES "
+    "address, sets, delivery, channel, notes, officer, reason, status, due_at, finished_at, "
+    "returned_at, updated_at, book_volume, book_number, received_at, demo) VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, "
     "?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)";
   sqlite3_stmt *stmt = cached (self, sql, error);
-  sqlite3_stmt *doc = NULL;
-  sqlite3_stmt *fts = NULL;
-  g_autofree char *folded = NULL;
-  const OsTimeLimit *limit = os_record_get_time_limit (record);
-  GPtrArray *documents = os_record_get_documents (record);
 
   if (stmt == NULL)
     return FALSE;
@@ -1010,69 +1138,16 @@ insert_record_row (OsStore     *self,
   bind_text (stmt, 1, os_record_get_id (record));
   bind_text (stmt, 2, os_record_get_code (record));
   bind_text (stmt, 3, agency);
-  bind_text (stmt, 4, os_record_get_procedure_id (record));
-  bind_text (stmt, 5, os_record_get_procedure_code (record));
-  bind_text (stmt, 6, os_record_get_procedure_name (record));
-  bind_text (stmt, 7, os_record_get_field (record));
-  sqlite3_bind_int (stmt, 8, limit->unit);
-  sqlite3_bind_int (stmt, 9, limit->amount);
-  sqlite3_bind_int (stmt, 10, limit->cutoff_minutes);
-  bind_text (stmt, 11, os_record_get_applicant_name (record));
-  bind_text (stmt, 12, os_record_get_id_number (record));
-  bind_text (stmt, 13, os_record_get_birth_date (record));
-  bind_text (stmt, 14, os_record_get_phone (record));
-  bind_text (stmt, 15, os_record_get_email (record));
-  bind_text (stmt, 16, os_record_get_address (record));
-  sqlite3_bind_int (stmt, 17, MAX (1, os_record_get_sets (record)));
-  sqlite3_bind_int (stmt, 18, os_record_get_delivery (record));
-  sqlite3_bind_int (stmt, 19, os_record_get_channel (record));
-  bind_text (stmt, 20, os_record_get_notes (record));
-  bind_text (stmt, 21, os_record_get_officer (record));
-  bind_text (stmt, 22, os_record_get_reason (record));
-  sqlite3_bind_int (stmt, 23, os_record_get_book_volume (record));
-  sqlite3_bind_int (stmt, 24, os_record_get_book_number (record));
-  sqlite3_bind_int (stmt, 25, os_record_get_status (record));
-  sqlite3_bind_int64 (stmt, 26, os_record_get_received_at (record));
-  sqlite3_bind_int64 (stmt, 27, os_record_get_due_at (record));
-  sqlite3_bind_int64 (stmt, 28, os_record_get_finished_at (record));
-  sqlite3_bind_int64 (stmt, 29, os_record_get_returned_at (record));
-  sqlite3_bind_int64 (stmt, 30, now);
+  bind_record_fields (stmt, 4, record, now);
+  sqlite3_bind_int (stmt, 28, os_record_get_book_volume (record));
+  sqlite3_bind_int (stmt, 29, os_record_get_book_number (record));
+  sqlite3_bind_int64 (stmt, 30, os_record_get_received_at (record));
   sqlite3_bind_int (stmt, 31, demo);
   if (!step_done (self, stmt, error))
     return FALSE;
   *local_id = sqlite3_last_insert_rowid (self->db);
 
-  doc = cached (self,
-                 "INSERT INTO record_documents (record_id, position, name, originals, certified, copies) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                 error);
-  if (doc == NULL)
-    return FALSE;
-  for (guint i = 0; i < documents->len; i++)
-    {
-      OsRecordDocument *d = g_ptr_array_index (documents, i);
-
-      sqlite3_reset (doc);
-      sqlite3_bind_int64 (doc, 1, *local_id);
-      sqlite3_bind_int (doc, 2, i);
-      bind_text (doc, 3, d->name);
-      sqlite3_bind_int (doc, 4, d->originals);
-      sqlite3_bind_int (doc, 5, d->certified);
-      sqlite3_bind_int (doc, 6, d->copies);
-      if (!step_done (self, doc, error))
-        return FALSE;
-    }
-
-  fts = cached (self, "INSERT INTO records_fts (rowid, text) VALUES (?1, ?2)", error);
-  if (fts == NULL)
-    return FALSE;
-  folded = fold_search_text (record);
-  sqlite3_bind_int64 (fts, 1, *local_id);
-  bind_text (fts, 2, folded);
-  if (!step_done (self, fts, error))
-    return FALSE;
-
-  return TRUE;
+  return insert_documents_and_search (self, *local_id, record, error);
 }
 
 static gboolean
@@ -1110,8 +1185,6 @@ record_payload (OsRecord   *record,
                 const char *unit_id)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
   GPtrArray *documents = os_record_get_documents (record);
 
 #define ADD_STRING(key, value) \
@@ -1172,9 +1245,18 @@ record_payload (OsRecord   *record,
 #undef ADD_STRING
 #undef ADD_INT
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return builder_to_data (b);
+}
+
+/* The record @local_id has a change the server has not seen: a new version, no longer all
+ * on the server. In the caller's transaction. */
+static gboolean
+mark_record_changed (OsStore     *self,
+                     gint64       local_id,
+                     GError     **error)
+{
+  return run_int (self, "UPDATE records SET version = version + 1, synced = 0 WHERE local_id = ?1", local_id,
+                  error);
 }
 
 /* One outbox row; @seq 0 takes the next position. */
@@ -1755,8 +1837,6 @@ attachment_payload (const OsAttachment *a,
                     const char         *record_uuid)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
@@ -1779,9 +1859,7 @@ attachment_payload (const OsAttachment *a,
   json_builder_add_int_value (b, a->created_at);
   json_builder_end_object (b);
 
-  root = json_builder_get_root (b);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return builder_to_data (b);
 }
 
 /* The record's UUID and version, inside the caller's transaction. */
@@ -1820,40 +1898,17 @@ insert_attachment_outbox (OsStore            *self,
                           gint64              now,
                           GError            **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *record_uuid = NULL;
   g_autofree char *payload = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *id = os_uuid_v7_new ();
   gint64 version = 0;
 
   if (!attachment_record (self, a->record_id, &record_uuid, &version, error))
     return FALSE;
   payload = attachment_payload (a, record_uuid);
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
-  stmt = prepare (self,
-                  "INSERT INTO outbox (id, record_id, kind, payload, payload_hash, base_version, created_at) "
-                  "VALUES (?1, ?2, ?3, ?4, ?7, ?5, ?6)",
-                  error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, id);
-  bind_text (stmt, 2, record_uuid);
-  bind_text (stmt, 3, kind);
-  bind_text (stmt, 4, payload);
-  sqlite3_bind_int64 (stmt, 5, version);
-  sqlite3_bind_int64 (stmt, 6, now);
-  bind_text (stmt, 7, hash);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
   /* The record is no longer all on the server, and the server counts an attachment
    * change as a new version of the record. */
-  stmt = prepare (self, "UPDATE records SET synced = 0, version = version + 1 WHERE local_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, a->record_id);
-  return step_done (self, stmt, error);
+  return insert_outbox_row (self, 0, record_uuid, kind, payload, version, now, error) &&
+         mark_record_changed (self, a->record_id, error);
 }
 
 char *
@@ -2419,6 +2474,27 @@ os_store_next_push_batch (OsStore     *self,
   return g_steal_pointer (&batch);
 }
 
+/* The JSON text of @data, as parked and held changes keep it. */
+static char *
+object_to_text (JsonObject *data)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
+
+  return json_to_string (node, FALSE);
+}
+
+/* The object that @text (as object_to_text() writes it) holds, owned by @parser; NULL if
+ * it holds none. */
+static JsonObject *
+text_to_object (JsonParser *parser,
+                const char *text)
+{
+  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
 /* A held server copy of a record (pulled while the desk had changes of its own). */
 static gboolean apply_record_data (OsStore *self, const char *id, JsonObject *data, gint64 version,
                                    const char *unit_id, gboolean *changed, GError **error);
@@ -2432,6 +2508,7 @@ apply_held_copy (OsStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autofree char *unit_id = NULL;
+  JsonObject *data;
   gint64 version;
   int rc;
 
@@ -2446,13 +2523,9 @@ apply_held_copy (OsStore     *self,
     return os_store_set_sqlite_error (self, rc, error);
   version = sqlite3_column_int64 (stmt, 0);
   unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  if (json_parser_load_from_data (parser, (const char *) sqlite3_column_text (stmt, 1), -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      if (!apply_record_data (self, record_id, json_node_get_object (json_parser_get_root (parser)), version,
-                              unit_id, changed, error))
-        return FALSE;
-    }
+  data = text_to_object (parser, (const char *) sqlite3_column_text (stmt, 1));
+  if (data != NULL && !apply_record_data (self, record_id, data, version, unit_id, changed, error))
+    return FALSE;
   g_clear_pointer (&stmt, sqlite3_finalize);
   stmt = prepare (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
   if (stmt == NULL)
@@ -2546,11 +2619,7 @@ note_out_of_order (OsStore     *self,
   sqlite3_stmt *stmt;
   gint64 times = 0, before = 0;
 
-  stmt = cached (self, "UPDATE outbox SET out_of_order = out_of_order + 1 WHERE id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, mutation_id);
-  if (!step_done (self, stmt, error))
+  if (!run_text (self, "UPDATE outbox SET out_of_order = out_of_order + 1 WHERE id = ?1", mutation_id, error))
     return FALSE;
   stmt = cached (self,
                  "SELECT o.out_of_order, (SELECT COUNT(*) FROM outbox o2 WHERE o2.record_id = o.record_id "
@@ -2618,7 +2687,6 @@ os_store_save_push_results (OsStore             *self,
   for (guint i = 0; i < n_results; i++)
     {
       const OsPushResult *r = &results[i];
-      sqlite3_stmt *stmt;
 
       switch (r->status)
         {
@@ -2627,11 +2695,7 @@ os_store_save_push_results (OsStore             *self,
           {
             gint64 left;
 
-            stmt = cached (self, "DELETE FROM outbox WHERE id = ?1", error);
-            if (stmt == NULL)
-              goto fail;
-            bind_text (stmt, 1, r->id);
-            if (!step_done (self, stmt, error))
+            if (!run_text (self, "DELETE FROM outbox WHERE id = ?1", r->id, error))
               goto fail;
             changed |= sqlite3_changes (self->db) > 0;
 
@@ -2642,29 +2706,17 @@ os_store_save_push_results (OsStore             *self,
                 goto fail;
               }
             /* With nothing left to send, the record is at the server's version. */
-            if (left == 0)
-              stmt = cached (self,
-                             "UPDATE records SET server_version = MAX(server_version, ?2), "
-                             "version = MAX(server_version, ?2), synced = 1 WHERE id = ?1",
-                             error);
-            else
-              stmt = cached (self,
-                             "UPDATE records SET server_version = MAX(server_version, ?2) WHERE id = ?1",
-                             error);
-            if (stmt == NULL)
-              goto fail;
-            bind_text (stmt, 1, r->record_id);
-            sqlite3_bind_int64 (stmt, 2, r->version);
-            if (!step_done (self, stmt, error))
+            if (!run_text_int (self,
+                               left == 0
+                               ? "UPDATE records SET server_version = MAX(server_version, ?2), "
+                                 "version = MAX(server_version, ?2), synced = 1 WHERE id = ?1"
+                               : "UPDATE records SET server_version = MAX(server_version, ?2) WHERE id = ?1",
+                               r->record_id, r->version, error))
               goto fail;
 
             /* A copy pulled while this change waited is older than it now. */
-            stmt = cached (self, "DELETE FROM held_changes WHERE record_id = ?1 AND version <= ?2", error);
-            if (stmt == NULL)
-              goto fail;
-            bind_text (stmt, 1, r->record_id);
-            sqlite3_bind_int64 (stmt, 2, r->version);
-            if (!step_done (self, stmt, error))
+            if (!run_text_int (self, "DELETE FROM held_changes WHERE record_id = ?1 AND version <= ?2",
+                               r->record_id, r->version, error))
               goto fail;
             if (left == 0 && !apply_held_copy (self, r->record_id, &records_changed, error))
               goto fail;
@@ -2834,12 +2886,14 @@ kind_is_record_state (const char *kind)
   return kind_creates_record (kind) || g_strcmp0 (kind, "update") == 0;
 }
 
-gboolean
-os_store_resend_quarantined (OsStore     *self,
-                             const char  *mutation_id,
-                             GError     **error)
+/* Sends the record of @row again as its whole state, made against the server's version:
+ * it replaces every change of it still waiting. In the caller's transaction. */
+static gboolean
+resend_record_state (OsStore        *self,
+                     QuarantineRow  *row,
+                     gint64          now,
+                     GError        **error)
 {
-  QuarantineRow row = { 0 };
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(OsRecord) record = NULL;
   g_autofree char *agency = NULL;
@@ -2847,9 +2901,72 @@ os_store_resend_quarantined (OsStore     *self,
   g_autofree char *payload = NULL;
   const char *kind;
   gint64 local_id, server_version;
+  int rc;
+
+  stmt = prepare (self, "SELECT local_id, server_version, agency, unit_id FROM records WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, row->record_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                           _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ), "
+                             "không gửi lại được. Hãy bỏ thay đổi này."));
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    return os_store_set_sqlite_error (self, rc, error);
+  local_id = sqlite3_column_int64 (stmt, 0);
+  server_version = sqlite3_column_int64 (stmt, 1);
+  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+
+  record = load_one (self, "r.local_id = ?1", NULL, local_id, error);
+  if (record == NULL)
+    return FALSE;
+  payload = record_payload (record, agency, unit_id);
+
+  /* The record's whole state replaces every change of it still waiting: they were made
+   * against versions the server never reached. */
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self,
+                  "DELETE FROM outbox WHERE record_id = ?1 AND kind IN "
+                  "('receive', 'refuse', 'request-supplement', 'update')",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, row->record_id);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+
+  /* A record the server never had is created again; one it has is updated against the
+   * version it has now. */
+  kind = server_version == 0 && kind_creates_record (row->kind) ? row->kind : "update";
+  if (!insert_outbox_row (self, row->seq, row->record_id, kind, payload, server_version, now, error))
+    return FALSE;
+
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  stmt = prepare (self, "UPDATE records SET version = ?2 + 1, synced = 0 WHERE local_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  sqlite3_bind_int64 (stmt, 2, server_version);
+  return step_done (self, stmt, error) &&
+         rebase_record (self, row->record_id, error) &&
+         insert_event (self, local_id, now, "", "sync-resend", os_record_get_status (record),
+                       row->error_message, error);
+}
+
+gboolean
+os_store_resend_quarantined (OsStore     *self,
+                             const char  *mutation_id,
+                             GError     **error)
+{
+  QuarantineRow row = { 0 };
+  g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint records_changed = 0;
-  int rc;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (mutation_id != NULL, FALSE);
@@ -2862,7 +2979,6 @@ os_store_resend_quarantined (OsStore     *self,
   if (!kind_is_record_state (row.kind))
     {
       /* An attachment change carries no record state to send again: send it as it was. */
-      g_clear_pointer (&stmt, sqlite3_finalize);
       stmt = prepare (self,
                       "UPDATE outbox SET state = 0, error_code = '', error_message = '', refused_at = 0, "
                       "out_of_order = 0 WHERE id = ?1",
@@ -2870,74 +2986,12 @@ os_store_resend_quarantined (OsStore     *self,
       if (stmt == NULL)
         goto fail;
       bind_text (stmt, 1, mutation_id);
-      if (!step_done (self, stmt, error) || !rebase_record (self, row.record_id, error) ||
-          !retry_parked_in_transaction (self, &records_changed, error) || !exec (self, "COMMIT", error))
+      if (!step_done (self, stmt, error) || !rebase_record (self, row.record_id, error))
         goto fail;
-      quarantine_row_clear (&row);
-      emit_sync_changed (self);
-      if (records_changed)
-        g_signal_emit (self, signals[RECORDS_CHANGED], 0);
-      return TRUE;
     }
-
-  stmt = prepare (self, "SELECT local_id, server_version, agency, unit_id FROM records WHERE id = ?1", error);
-  if (stmt == NULL)
+  else if (!resend_record_state (self, &row, now, error))
     goto fail;
-  bind_text (stmt, 1, row.record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
-                           _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ), "
-                             "không gửi lại được. Hãy bỏ thay đổi này."));
-      goto fail;
-    }
-  if (rc != SQLITE_ROW)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  local_id = sqlite3_column_int64 (stmt, 0);
-  server_version = sqlite3_column_int64 (stmt, 1);
-  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-
-  record = load_one (self, "r.local_id = ?1", NULL, local_id, error);
-  if (record == NULL)
-    goto fail;
-  payload = record_payload (record, agency, unit_id);
-
-  /* The record's whole state replaces every change of it still waiting: they were made
-   * against versions the server never reached. */
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self,
-                  "DELETE FROM outbox WHERE record_id = ?1 AND kind IN "
-                  "('receive', 'refuse', 'request-supplement', 'update')",
-                  error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, row.record_id);
-  if (!step_done (self, stmt, error))
-    goto fail;
-
-  /* A record the server never had is created again; one it has is updated against the
-   * version it has now. */
-  kind = server_version == 0 && kind_creates_record (row.kind) ? row.kind : "update";
-  if (!insert_outbox_row (self, row.seq, row.record_id, kind, payload, server_version, now, error))
-    goto fail;
-
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self, "UPDATE records SET version = ?2 + 1, synced = 0 WHERE local_id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  sqlite3_bind_int64 (stmt, 2, server_version);
-  if (!step_done (self, stmt, error) ||
-      !rebase_record (self, row.record_id, error) ||
-      !insert_event (self, local_id, now, "", "sync-resend", os_record_get_status (record),
-                     row.error_message, error) ||
-      !retry_parked_in_transaction (self, &records_changed, error) ||
-      !exec (self, "COMMIT", error))
+  if (!retry_parked_in_transaction (self, &records_changed, error) || !exec (self, "COMMIT", error))
     goto fail;
 
   quarantine_row_clear (&row);
@@ -3036,9 +3090,6 @@ write_record_fields (OsStore     *self,
                      gint64       now,
                      GError     **error)
 {
-  const OsTimeLimit *limit = os_record_get_time_limit (record);
-  GPtrArray *documents = os_record_get_documents (record);
-  g_autofree char *folded = NULL;
   sqlite3_stmt *stmt;
 
   stmt = cached (self,
@@ -3051,72 +3102,15 @@ write_record_fields (OsStore     *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, local_id);
-  bind_text (stmt, 2, os_record_get_procedure_id (record));
-  bind_text (stmt, 3, os_record_get_procedure_code (record));
-  bind_text (stmt, 4, os_record_get_procedure_name (record));
-  bind_text (stmt, 5, os_record_get_field (record));
-  sqlite3_bind_int (stmt, 6, limit->unit);
-  sqlite3_bind_int (stmt, 7, limit->amount);
-  sqlite3_bind_int (stmt, 8, limit->cutoff_minutes);
-  bind_text (stmt, 9, os_record_get_applicant_name (record));
-  bind_text (stmt, 10, os_record_get_id_number (record));
-  bind_text (stmt, 11, os_record_get_birth_date (record));
-  bind_text (stmt, 12, os_record_get_phone (record));
-  bind_text (stmt, 13, os_record_get_email (record));
-  bind_text (stmt, 14, os_record_get_address (record));
-  sqlite3_bind_int (stmt, 15, MAX (1, os_record_get_sets (record)));
-  sqlite3_bind_int (stmt, 16, os_record_get_delivery (record));
-  sqlite3_bind_int (stmt, 17, os_record_get_channel (record));
-  bind_text (stmt, 18, os_record_get_notes (record));
-  bind_text (stmt, 19, os_record_get_officer (record));
-  bind_text (stmt, 20, os_record_get_reason (record));
-  sqlite3_bind_int (stmt, 21, os_record_get_status (record));
-  sqlite3_bind_int64 (stmt, 22, os_record_get_due_at (record));
-  sqlite3_bind_int64 (stmt, 23, os_record_get_finished_at (record));
-  sqlite3_bind_int64 (stmt, 24, os_record_get_returned_at (record));
-  sqlite3_bind_int64 (stmt, 25, now);
+  bind_record_fields (stmt, 2, record, now);
   if (!step_done (self, stmt, error))
     return FALSE;
 
-  stmt = cached (self, "DELETE FROM record_documents WHERE record_id = ?1", error);
-  if (stmt == NULL)
+  if (!run_int (self, "DELETE FROM record_documents WHERE record_id = ?1", local_id, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  if (!step_done (self, stmt, error))
+  if (!run_int (self, "DELETE FROM records_fts WHERE rowid = ?1", local_id, error))
     return FALSE;
-  for (guint i = 0; i < documents->len; i++)
-    {
-      OsRecordDocument *d = g_ptr_array_index (documents, i);
-
-      stmt = cached (self,
-                     "INSERT INTO record_documents (record_id, position, name, originals, certified, copies) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                     error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, local_id);
-      sqlite3_bind_int (stmt, 2, i);
-      bind_text (stmt, 3, d->name);
-      sqlite3_bind_int (stmt, 4, d->originals);
-      sqlite3_bind_int (stmt, 5, d->certified);
-      sqlite3_bind_int (stmt, 6, d->copies);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-    }
-
-  stmt = cached (self, "DELETE FROM records_fts WHERE rowid = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  stmt = cached (self, "INSERT INTO records_fts (rowid, text) VALUES (?1, ?2)", error);
-  if (stmt == NULL)
-    return FALSE;
-  folded = fold_search_text (record);
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  bind_text (stmt, 2, folded);
-  return step_done (self, stmt, error);
+  return insert_documents_and_search (self, local_id, record, error);
 }
 
 gboolean
@@ -3174,13 +3168,8 @@ os_store_update_record (OsStore   *self,
   unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
   g_clear_pointer (&stmt, sqlite3_finalize);
 
-  if (!write_record_fields (self, local_id, record, now, error))
-    goto fail;
-  stmt = prepare (self, "UPDATE records SET version = version + 1, synced = 0 WHERE local_id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  if (!step_done (self, stmt, error))
+  if (!write_record_fields (self, local_id, record, now, error) ||
+      !mark_record_changed (self, local_id, error))
     goto fail;
 
   saved = load_one (self, "r.local_id = ?1", NULL, local_id, error);
@@ -3212,27 +3201,25 @@ os_store_dup_sync_cursor (OsStore *self)
   return cursor ? cursor : g_strdup ("");
 }
 
+/* A string member of @data, "" when it has none. */
 static const char *
 data_string (JsonObject *data,
              const char *name)
 {
-  JsonNode *node = json_object_has_member (data, name) ? json_object_get_member (data, name) : NULL;
+  const char *value = os_api_json_string (data, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return "";
-  return json_node_get_string (node);
+  return value ? value : "";
 }
 
+/* An integer member of @data, @fallback when it has none. */
 static gint64
 data_int (JsonObject *data,
           const char *name,
           gint64      fallback)
 {
-  JsonNode *node = json_object_has_member (data, name) ? json_object_get_member (data, name) : NULL;
+  gint64 value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return fallback;
-  return json_node_get_int (node);
+  return os_api_json_int (data, name, &value) ? value : fallback;
 }
 
 /* A record as the server holds it (the payload shape of record_payload()), or NULL when
@@ -3244,7 +3231,7 @@ record_from_data (JsonObject  *data,
   g_autoptr(OsRecord) record = os_record_new ();
   g_autofree char *agency = NULL;
   OsTimeLimit limit;
-  JsonNode *docs;
+  JsonArray *docs;
   GDate date;
   guint number;
   gint64 status = data_int (data, "status", 0);
@@ -3286,14 +3273,12 @@ record_from_data (JsonObject  *data,
   os_record_set_returned_at (record, data_int (data, "returned_at", 0));
   os_record_set_book_entry (record, (int) data_int (data, "book_volume", 0), (int) data_int (data, "book_number", 0));
 
-  docs = json_object_has_member (data, "documents") ? json_object_get_member (data, "documents") : NULL;
-  if (docs != NULL && JSON_NODE_HOLDS_ARRAY (docs))
+  docs = os_api_json_array (data, "documents");
+  if (docs != NULL)
     {
-      JsonArray *array = json_node_get_array (docs);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      for (guint i = 0; i < json_array_get_length (docs); i++)
         {
-          JsonNode *element = json_array_get_element (array, i);
+          JsonNode *element = json_array_get_element (docs, i);
           JsonObject *d = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
 
           if (d == NULL || *data_string (d, "name") == '\0')
@@ -3318,8 +3303,7 @@ park_change (OsStore     *self,
              const char  *reason,
              GError     **error)
 {
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
-  g_autofree char *text = json_to_string (node, FALSE);
+  g_autofree char *text = object_to_text (data);
   sqlite3_stmt *stmt;
 
   g_debug ("Change of record %s (version %" G_GINT64_FORMAT ") parked: %s", id, version, reason);
@@ -3347,13 +3331,7 @@ unpark (OsStore     *self,
         gint64       version,
         GError     **error)
 {
-  sqlite3_stmt *stmt = cached (self, "DELETE FROM parked_changes WHERE id = ?1 AND version <= ?2", error);
-
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, version);
-  return step_done (self, stmt, error);
+  return run_text_int (self, "DELETE FROM parked_changes WHERE id = ?1 AND version <= ?2", id, version, error);
 }
 
 /* Inserts or overwrites the desk's copy of a record with the server's; in the caller's
@@ -3464,23 +3442,11 @@ apply_record_change (OsStore     *self,
         return TRUE;
       /* Changes of the record still waiting stay in the outbox: the server will refuse
        * them and the officer sees why. */
-      stmt = cached (self, "DELETE FROM records_fts WHERE rowid = ?1", error);
-      if (stmt == NULL)
+      if (!run_int (self, "DELETE FROM records_fts WHERE rowid = ?1", local_id, error))
         return FALSE;
-      sqlite3_bind_int64 (stmt, 1, local_id);
-      if (!step_done (self, stmt, error))
+      if (!run_int (self, "DELETE FROM records WHERE local_id = ?1", local_id, error))
         return FALSE;
-      stmt = cached (self, "DELETE FROM records WHERE local_id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, local_id);
-      if (!step_done (self, stmt, error))
-        return FALSE;
-      stmt = cached (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, id);
-      if (!step_done (self, stmt, error))
+      if (!run_text (self, "DELETE FROM held_changes WHERE record_id = ?1", id, error))
         return FALSE;
       *changed = TRUE;
       return TRUE;
@@ -3491,8 +3457,7 @@ apply_record_change (OsStore     *self,
     return os_store_set_sqlite_error (self, sqlite3_errcode (self->db), error);
   if (waiting > 0)
     {
-      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), data);
-      g_autofree char *text = json_to_string (node, FALSE);
+      g_autofree char *text = object_to_text (data);
 
       /* The desk has changes of its own the server has not taken yet: keep its copy, and
        * the server's aside for when those changes are settled. */
@@ -3548,6 +3513,7 @@ retry_parked_in_transaction (OsStore     *self,
       g_autofree char *unit_id = NULL;
       g_autofree char *text = NULL;
       gboolean changed = FALSE;
+      JsonObject *data;
       gint64 version;
 
       stmt = prepare (self, "SELECT version, unit_id, data FROM parked_changes WHERE id = ?1", error);
@@ -3563,12 +3529,11 @@ retry_parked_in_transaction (OsStore     *self,
       unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       text = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
       g_clear_pointer (&stmt, sqlite3_finalize);
-      if (!json_parser_load_from_data (parser, text, -1, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      data = text_to_object (parser, text);
+      if (data == NULL)
         continue;
       /* apply_record_change() parks it again if it still cannot go in. */
-      if (!apply_record_change (self, id, FALSE, version, unit_id,
-                                json_node_get_object (json_parser_get_root (parser)), &changed, error))
+      if (!apply_record_change (self, id, FALSE, version, unit_id, data, &changed, error))
         return FALSE;
       if (changed)
         (*n_applied)++;
@@ -3625,11 +3590,7 @@ apply_attachment_change (OsStore     *self,
 
   if (deletion)
     {
-      stmt = cached (self, "DELETE FROM attachments WHERE id = ?1", error);
-      if (stmt == NULL)
-        return FALSE;
-      bind_text (stmt, 1, id);
-      if (!step_done (self, stmt, error))
+      if (!run_text (self, "DELETE FROM attachments WHERE id = ?1", id, error))
         return FALSE;
       *changed = sqlite3_changes (self->db) > 0;
       return TRUE;
@@ -3714,12 +3675,11 @@ os_store_apply_changes (OsStore     *self,
       JsonObject *c = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
       const char *entity = c ? data_string (c, "entity") : "";
       const char *op = c ? data_string (c, "op") : "";
-      JsonNode *data = c && json_object_has_member (c, "data") ? json_object_get_member (c, "data") : NULL;
 
       if (c == NULL || *entity == '\0' || *data_string (c, "id") == '\0' ||
           (g_strcmp0 (op, "upsert") != 0 && g_strcmp0 (op, "delete") != 0) ||
           data_int (c, "version", -1) < 0 ||
-          (g_strcmp0 (op, "upsert") == 0 && (data == NULL || !JSON_NODE_HOLDS_OBJECT (data))))
+          (g_strcmp0 (op, "upsert") == 0 && os_api_json_object (c, "data") == NULL))
         {
           g_set_error (error, OS_ERROR, OS_ERROR_PROTOCOL,
                        _("Máy chủ trả lời không đúng giao thức (%s)."), "Change");
@@ -3800,19 +3760,17 @@ os_store_apply_catalogue (OsStore     *self,
                           GError     **error)
 {
   JsonObject *root = catalogue && JSON_NODE_HOLDS_OBJECT (catalogue) ? json_node_get_object (catalogue) : NULL;
-  JsonNode *list = root && json_object_has_member (root, "procedures") ? json_object_get_member (root, "procedures") : NULL;
-  JsonArray *procedures;
+  JsonArray *procedures = os_api_json_array (root, "procedures");
   g_autoptr(sqlite3_stmt) stmt = NULL;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
 
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list) || data_int (root, "version", -1) < 0)
+  if (procedures == NULL || data_int (root, "version", -1) < 0)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_PROTOCOL,
                    _("Máy chủ trả lời không đúng giao thức (%s)."), "ProcedureCatalogue");
       return FALSE;
     }
-  procedures = json_node_get_array (list);
 
   if (!exec (self, "BEGIN IMMEDIATE", error) ||
       !exec (self, "DELETE FROM procedures", error))
@@ -3829,18 +3787,16 @@ os_store_apply_catalogue (OsStore     *self,
     {
       JsonNode *element = json_array_get_element (procedures, i);
       JsonObject *p = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-      JsonNode *time = p && json_object_has_member (p, "time") ? json_object_get_member (p, "time") : NULL;
-      JsonNode *docs = p && json_object_has_member (p, "documents") ? json_object_get_member (p, "documents") : NULL;
+      JsonObject *t = os_api_json_object (p, "time");
+      JsonArray *docs = os_api_json_array (p, "documents");
       g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) doc_root = NULL;
       g_autofree char *documents = NULL;
       OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 0, -1 };
 
       if (p == NULL || *data_string (p, "id") == '\0' || *data_string (p, "name") == '\0')
         continue;
-      if (time != NULL && JSON_NODE_HOLDS_OBJECT (time))
+      if (t != NULL)
         {
-          JsonObject *t = json_node_get_object (time);
           const char *unit = data_string (t, "unit");
 
           if (g_strcmp0 (unit, "calendar-days") == 0)
@@ -3852,21 +3808,18 @@ os_store_apply_catalogue (OsStore     *self,
       limit.cutoff_minutes = catalogue_cutoff (data_string (p, "cutoff"));
 
       json_builder_begin_array (b);
-      if (docs != NULL && JSON_NODE_HOLDS_ARRAY (docs))
+      if (docs != NULL)
         {
-          JsonArray *array = json_node_get_array (docs);
-
-          for (guint j = 0; j < json_array_get_length (array); j++)
+          for (guint j = 0; j < json_array_get_length (docs); j++)
             {
-              JsonNode *d = json_array_get_element (array, j);
+              JsonNode *d = json_array_get_element (docs, j);
 
               if (JSON_NODE_HOLDS_VALUE (d) && json_node_get_value_type (d) == G_TYPE_STRING)
                 json_builder_add_string_value (b, json_node_get_string (d));
             }
         }
       json_builder_end_array (b);
-      doc_root = json_builder_get_root (b);
-      documents = json_to_string (doc_root, FALSE);
+      documents = builder_to_data (b);
 
       sqlite3_reset (stmt);
       bind_text (stmt, 1, data_string (p, "id"));

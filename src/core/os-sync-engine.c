@@ -165,6 +165,22 @@ os_sync_engine_get_property (GObject    *object,
     }
 }
 
+/* Gives each of @waiters the outcome: TRUE, or a copy of @error. */
+static void
+return_to_waiters (GPtrArray    *waiters,
+                   const GError *error)
+{
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      GTask *waiter = g_ptr_array_index (waiters, i);
+
+      if (error == NULL)
+        g_task_return_boolean (waiter, TRUE);
+      else
+        g_task_return_error (waiter, g_error_copy (error));
+    }
+}
+
 static void
 fail_waiters (GPtrArray *waiters)
 {
@@ -397,10 +413,30 @@ static void fetch_catalogue (GTask *task);
 static void upload_next (GTask *task);
 static void send_batch (GTask *task);
 
+/* TRUE if the round goes on; once cancelled, returns the cancellation and drops the
+ * task reference. */
 static gboolean
 round_check (GTask *task)
 {
-  return !g_task_return_error_if_cancelled (task);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The body of a request of the round: an object, left open, that starts with the desk's
+ * client id. */
+static JsonBuilder *
+round_body_begin (Round *round)
+{
+  JsonBuilder *b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_string_value (b, round->client_id);
+  return b;
 }
 
 /* The push cannot go on this round. A failure worth retrying (the server's 5xx, an answer
@@ -493,20 +529,14 @@ lease_next (GTask *task)
   g_autoptr(JsonNode) body = NULL;
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
   if (round->lease_days == NULL || round->lease_days->len == 0)
     {
       push_next (task);
       return;
     }
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_string_value (b, round->client_id);
+  b = round_body_begin (round);
   json_builder_set_member_name (b, "agency_code");
   json_builder_add_string_value (b, round->agency);
   json_builder_set_member_name (b, "day");
@@ -676,10 +706,7 @@ push_next (GTask *task)
   g_autoptr(GError) error = NULL;
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
 
   g_clear_pointer (&round->batch, g_ptr_array_unref);
   round->batch = os_store_next_push_batch (self->store, round->batch_size, round->held_back, &error);
@@ -700,6 +727,17 @@ push_next (GTask *task)
   upload_next (task);
 }
 
+/* The payload object of @entry, owned by @parser; NULL if it is not one. */
+static JsonObject *
+entry_payload (JsonParser    *parser,
+               OsOutboxEntry *entry)
+{
+  if (!json_parser_load_from_data (parser, entry->payload, -1, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
 static void
 send_batch (GTask *task)
 {
@@ -709,15 +747,9 @@ send_batch (GTask *task)
   g_autoptr(JsonNode) body = NULL;
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_string_value (b, round->client_id);
+  b = round_body_begin (round);
   json_builder_set_member_name (b, "mutations");
   json_builder_begin_array (b);
   for (guint i = 0; i < round->batch->len; i++)
@@ -725,8 +757,7 @@ send_batch (GTask *task)
       OsOutboxEntry *entry = g_ptr_array_index (round->batch, i);
       g_autoptr(JsonParser) parser = json_parser_new ();
 
-      if (!json_parser_load_from_data (parser, entry->payload, -1, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      if (entry_payload (parser, entry) == NULL)
         {
           /* Cannot happen with what the store writes; never send a half mutation. */
           g_task_return_new_error (task, OS_ERROR, OS_ERROR_DATABASE,
@@ -969,10 +1000,7 @@ upload_chunk (GTask *task)
   gint64 want = MIN ((gint64) UPLOAD_CHUNK, round->upload_size - round->upload_offset);
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
   if (!g_seekable_seek (G_SEEKABLE (round->upload_stream), round->upload_offset, G_SEEK_SET,
                         g_task_get_cancellable (task), &error))
     {
@@ -992,10 +1020,7 @@ upload_next (GTask *task)
   Round *round = g_task_get_task_data (task);
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
 
   for (; round->upload_index < round->batch->len; round->upload_index++)
     {
@@ -1012,10 +1037,9 @@ upload_next (GTask *task)
       if (g_strcmp0 (entry->kind, "attach") != 0 || self->blobs == NULL)
         continue;
       parser = json_parser_new ();
-      if (!json_parser_load_from_data (parser, entry->payload, -1, NULL) ||
-          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+      payload = entry_payload (parser, entry);
+      if (payload == NULL)
         continue;   /* send_batch() refuses it */
-      payload = json_node_get_object (json_parser_get_root (parser));
       sha256 = os_api_json_string (payload, "sha256");
       if (!os_blob_store_sha256_is_valid (sha256) || !os_api_json_int (payload, "size", &size) || size < 0)
         continue;   /* the server says `invalid` */
@@ -1094,20 +1118,24 @@ fetch_complete (GTask  *task,
 
   g_clear_object (&fetch->out);
   if (g_hash_table_steal_extended (self->fetches, fetch->sha256, (gpointer *) &key, (gpointer *) &waiters))
-    for (guint i = 0; i < waiters->len; i++)
-      {
-        GTask *waiter = g_ptr_array_index (waiters, i);
-
-        if (owned == NULL)
-          g_task_return_boolean (waiter, TRUE);
-        else
-          g_task_return_error (waiter, g_error_copy (owned));
-      }
+    return_to_waiters (waiters, owned);
   if (owned == NULL)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, g_steal_pointer (&owned));
   g_object_unref (task);
+}
+
+/* Drops the partial file and fetches the file again from its first byte. */
+static void
+fetch_restart (GTask *task)
+{
+  Fetch *fetch = g_task_get_task_data (task);
+
+  g_clear_object (&fetch->out);
+  g_unlink (fetch->partial);
+  fetch->offset = 0;
+  fetch_range (task);
 }
 
 static gboolean
@@ -1150,10 +1178,7 @@ on_range (GObject      *source,
   if (status == 416 || status == 409)
     {
       /* The partial file is longer than the file: start again. */
-      g_clear_object (&fetch->out);
-      g_unlink (fetch->partial);
-      fetch->offset = 0;
-      fetch_range (task);
+      fetch_restart (task);
       return;
     }
   if (status == 200)
@@ -1232,10 +1257,7 @@ fetch_range (GTask *task)
 
   if (fetch->offset > fetch->size)
     {
-      g_clear_object (&fetch->out);
-      g_unlink (fetch->partial);
-      fetch->offset = 0;
-      fetch_range (task);
+      fetch_restart (task);
       return;
     }
   if (fetch->offset == fetch->size)
@@ -1369,10 +1391,7 @@ pull_next (GTask *task)
   g_autofree char *path = NULL;
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
 
   g_free (round->cursor);
   round->cursor = os_store_dup_sync_cursor (self->store);
@@ -1433,10 +1452,7 @@ fetch_catalogue (GTask *task)
   g_autofree char *etag = NULL;
 
   if (!round_check (task))
-    {
-      g_object_unref (task);
-      return;
-    }
+    return;
   etag = os_store_dup_setting (self->store, "catalogue-etag");
   os_api_client_get_with_etag_async (self->client, "/definitions/procedures", etag,
                                      g_task_get_cancellable (task), on_catalogue, task);
@@ -1508,15 +1524,7 @@ on_round_done (GObject      *source,
   if (n_changed > 0)
     g_signal_emit (self, signals[CHANGES_APPLIED], 0, n_changed);
 
-  for (guint i = 0; i < waiters->len; i++)
-    {
-      GTask *waiter = g_ptr_array_index (waiters, i);
-
-      if (ok)
-        g_task_return_boolean (waiter, TRUE);
-      else
-        g_task_return_error (waiter, g_error_copy (error));
-    }
+  return_to_waiters (waiters, ok ? NULL : error);
 
   if (self->next_waiters->len > 0 || (self->running && self->again))
     {

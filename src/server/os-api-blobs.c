@@ -6,6 +6,7 @@
 
 #include "os-api-blobs.h"
 #include "os-api.h"
+#include "os-exchange.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -809,9 +810,7 @@ send_answer (Job *job)
   SoupServerMessage *msg = job->msg;
   OsRequest *req = job->req;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  gint64 us = g_get_monotonic_time () - req->started_us;
 
-  soup_server_message_set_status (msg, req->status, NULL);
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
   if (job->data_range != NULL)
     soup_message_headers_replace (headers, "Content-Range", job->data_range);
@@ -822,21 +821,7 @@ send_answer (Job *job)
       soup_message_body_truncate (soup_server_message_get_response_body (msg));
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), job->data);
     }
-  else if (req->response != NULL)
-    {
-      gsize len = strlen (req->response);
-
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                        g_steal_pointer (&req->response), len);
-    }
-  if (req->status >= 500)
-    g_warning ("%s %s %u %s %.1f ms", req->method, req->path, req->status,
-               req->error_code ? req->error_code : "", us / 1000.0);
-  else if (req->status >= 400)
-    g_message ("%s %s %u %s %.1f ms", req->method, req->path, req->status,
-               req->error_code ? req->error_code : "", us / 1000.0);
-  else
-    g_info ("%s %s %u %.1f ms", req->method, req->path, req->status, us / 1000.0);
+  os_exchange_send (msg, req);
 }
 
 static gboolean
@@ -854,39 +839,35 @@ job_finish_cb (gpointer data)
 }
 
 static void
+run_job (gpointer  data,
+         PGconn   *conn)
+{
+  Job *job = data;
+
+  switch (job->op)
+    {
+    case OP_STATUS:
+      blob_status (job, conn);
+      break;
+    case OP_PUT:
+      blob_put (job, conn);
+      break;
+    case OP_GET:
+      blob_get (job, conn);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
 worker_run (gpointer data,
             gpointer user_data)
 {
   Job *job = data;
   Service *service = user_data;
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = os_db_pool_acquire (service->db, &error);
 
-  if (conn == NULL)
-    os_api_db_fail (job->req, error);
-  else
-    {
-      if (os_api_authenticate (job->req, conn))
-        {
-          switch (job->op)
-            {
-            case OP_STATUS:
-              blob_status (job, conn);
-              break;
-            case OP_PUT:
-              blob_put (job, conn);
-              break;
-            case OP_GET:
-              blob_get (job, conn);
-              break;
-            default:
-              g_assert_not_reached ();
-            }
-        }
-      os_db_pool_release (service->db, conn);
-    }
-  if (job->req->status == 0)
-    os_request_fail (job->req, 500, "internal", NULL, NULL);
+  os_exchange_work (service->db, job->req, TRUE, run_job, job);
   g_main_context_invoke (service->context, job_finish_cb, job);
 }
 
@@ -918,10 +899,7 @@ handle_blobs (SoupServer        *server,
 
   job = g_new0 (Job, 1);
   job->msg = g_object_ref (msg);
-  job->req = os_request_new ();
-  job->req->method = g_strdup (method);
-  job->req->path = g_strdup (path + strlen ("/api/v1"));
-  job->req->lang = os_request_parse_language (soup_message_headers_get_one (headers, "Accept-Language"));
+  job->req = os_exchange_request_new (msg, path + strlen ("/api/v1"));
 
   /* "/SHA256" or "/SHA256/status" */
   status_path = strlen (rest) == 1 + 64 + 7 && g_str_equal (rest + 65, "/status");

@@ -8,6 +8,7 @@
 #include "os-api.h"
 #include "os-api-blobs.h"
 #include "os-db-pool.h"
+#include "os-exchange.h"
 #include "os-request.h"
 
 #include <errno.h>
@@ -77,39 +78,6 @@ job_free (Job *job)
   g_free (job);
 }
 
-static void
-log_request (OsRequest *req,
-             guint      status)
-{
-  gint64 us = g_get_monotonic_time () - req->started_us;
-
-  if (status >= 500)
-    g_warning ("%s %s %u %s %.1f ms", req->method, req->path, status,
-               req->error_code ? req->error_code : "", us / 1000.0);
-  else if (status >= 400)
-    g_message ("%s %s %u %s %.1f ms", req->method, req->path, status,
-               req->error_code ? req->error_code : "", us / 1000.0);
-  else
-    g_info ("%s %s %u %.1f ms", req->method, req->path, status, us / 1000.0);
-}
-
-static void
-send_answer (SoupServerMessage *msg,
-             OsRequest         *req)
-{
-  soup_server_message_set_status (msg, req->status, NULL);
-  if (req->etag != NULL)
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", req->etag);
-  if (req->response != NULL)
-    {
-      gsize len = strlen (req->response);
-
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                        g_steal_pointer (&req->response), len);
-    }
-  log_request (req, req->status);
-}
-
 static gboolean
 job_finish_cb (gpointer data)
 {
@@ -119,11 +87,20 @@ job_finish_cb (gpointer data)
   job->server->pending_bytes -= job->req->body ? g_bytes_get_size (job->req->body) : 0;
   if (!job->gone)
     {
-      send_answer (job->msg, job->req);
+      os_exchange_send (job->msg, job->req);
       soup_server_message_unpause (job->msg);
     }
   job_free (job);
   return G_SOURCE_REMOVE;
+}
+
+static void
+run_route (gpointer  data,
+           PGconn   *conn)
+{
+  Job *job = data;
+
+  routes[job->route].handler (job->req, conn);
 }
 
 static void
@@ -132,20 +109,8 @@ worker_run (gpointer data,
 {
   Job *job = data;
   OsServer *self = user_data;
-  OsRequest *req = job->req;
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = os_db_pool_acquire (self->db, &error);
 
-  if (conn == NULL)
-    os_api_db_fail (req, error);
-  else
-    {
-      if (!routes[job->route].authenticated || os_api_authenticate (req, conn))
-        routes[job->route].handler (req, conn);
-      os_db_pool_release (self->db, conn);
-    }
-  if (req->status == 0)
-    os_request_fail (req, 500, "internal", NULL, NULL);
+  os_exchange_work (self->db, job->req, routes[job->route].authenticated, run_route, job);
   g_main_context_invoke (self->context, job_finish_cb, job);
 }
 
@@ -162,7 +127,7 @@ static void
 answer_now (SoupServerMessage *msg,
             OsRequest         *req)
 {
-  send_answer (msg, req);
+  os_exchange_send (msg, req);
   os_request_free (req);
 }
 
@@ -183,10 +148,7 @@ handle_api (SoupServer        *server,
   if (soup_server_message_get_status (msg) != 0)   /* answered when the headers came */
     return;
 
-  req = os_request_new ();
-  req->method = g_strdup (soup_server_message_get_method (msg));
-  req->path = g_strdup (g_str_has_prefix (path, API_PREFIX) ? path + strlen (API_PREFIX) : path);
-  req->lang = os_request_parse_language (soup_message_headers_get_one (headers, "Accept-Language"));
+  req = os_exchange_request_new (msg, g_str_has_prefix (path, API_PREFIX) ? path + strlen (API_PREFIX) : path);
 
   for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
     if (g_str_equal (routes[i].path, req->path))
@@ -253,12 +215,8 @@ handle_other (SoupServer        *server,
               GHashTable        *query,
               gpointer           user_data)
 {
-  OsRequest *req = os_request_new ();
+  OsRequest *req = os_exchange_request_new (msg, path);
 
-  req->method = g_strdup (soup_server_message_get_method (msg));
-  req->path = g_strdup (path);
-  req->lang = os_request_parse_language (
-    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Accept-Language"));
   os_request_fail (req, 404, "not_found", NULL, NULL);
   answer_now (msg, req);
 }
@@ -276,11 +234,8 @@ got_headers_cb (SoupServerMessage *msg,
 
   if (too_large || (encoding != SOUP_ENCODING_CONTENT_LENGTH && encoding != SOUP_ENCODING_NONE))
     {
-      OsRequest *req = os_request_new ();
+      OsRequest *req = os_exchange_request_new (msg, g_uri_get_path (soup_server_message_get_uri (msg)));
 
-      req->method = g_strdup (soup_server_message_get_method (msg));
-      req->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
-      req->lang = os_request_parse_language (soup_message_headers_get_one (headers, "Accept-Language"));
       if (too_large)
         os_request_fail (req, 413, "too_large", NULL, NULL);
       else

@@ -10,51 +10,10 @@
 #include "os-credentials.h"
 #include "os-error.h"
 #include "os-test-server.h"
+#include "os-test-core.h"
 #include "os-test-util.h"
 
 #define AGENCY "000.00.11.H26"
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static char *
-keyring_token (const char *server,
-               const char *user)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *token;
-
-  os_credentials_lookup_async (server, user, NULL, store_result, &result);
-  token = os_credentials_lookup_finish (wait_result (&result), &error);
-  g_assert_no_error (error);
-  return token;
-}
-
-static gboolean
-login (OsAccount   *account,
-       const char  *user,
-       const char  *password,
-       GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  os_account_login_async (account, user, password, NULL, store_result, &result);
-  return os_account_login_finish (account, wait_result (&result), error);
-}
 
 static void
 logout (OsAccount *account)
@@ -62,8 +21,8 @@ logout (OsAccount *account)
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  os_account_logout_async (account, NULL, store_result, &result);
-  g_assert_true (os_account_logout_finish (account, wait_result (&result), &error));
+  os_account_logout_async (account, NULL, os_test_store_result, &result);
+  g_assert_true (os_account_logout_finish (account, os_test_wait_result (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -79,6 +38,24 @@ new_account (OsTestServer *srv,
   return account;
 }
 
+/* The server no longer takes @refresh_token (its session ended). */
+static void
+assert_refresh_refused (OsTestServer *srv,
+                        const char   *refresh_token)
+{
+  g_autoptr(OsApiClient) probe = os_api_client_new (os_test_server_get_base_url (srv),
+                                                     os_test_server_get_tls_database (srv));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  OsApiSession *session;
+
+  os_api_client_set_tokens (probe, NULL, refresh_token);
+  os_api_client_refresh_async (probe, NULL, os_test_store_result, &result);
+  session = os_api_client_refresh_finish (probe, os_test_wait_result (&result), &error);
+  g_assert_null (session);
+  g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
+}
+
 static void
 test_login_logout (void)
 {
@@ -90,7 +67,6 @@ test_login_logout (void)
   g_autoptr(OsAccount) account = NULL;
   g_autoptr(OsAccount) again = NULL;
   g_autoptr(OsAccount) offline = NULL;
-  g_autoptr(OsApiClient) probe = NULL;
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OsAgency) agency = NULL;
@@ -109,7 +85,7 @@ test_login_logout (void)
 
   /* A wrong password online: refused, and no database left for the attempt. */
   account = new_account (srv, desk, dir);
-  g_assert_false (login (account, "lan", "sai-mat-khau", &error));
+  g_assert_false (os_test_account_login (account, "lan", "sai-mat-khau", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (error->message, ==, "Sai tên đăng nhập hoặc mật khẩu.");
   g_clear_error (&error);
@@ -118,7 +94,7 @@ test_login_logout (void)
 
   /* The right one: online, the token in the keyring, the verifier and the server bound
    * in the officer's own database, record codes of the desk's unit. */
-  g_assert_true (login (account, "lan", "mat-khau-cua-lan", &error));
+  g_assert_true (os_test_account_login (account, "lan", "mat-khau-cua-lan", &error));
   g_assert_no_error (error);
   g_assert_false (os_account_get_offline (account));
   g_assert_cmpstr (os_store_get_path (os_account_get_store (account)), ==, path);
@@ -128,13 +104,13 @@ test_login_logout (void)
   g_assert_true (os_account_verify_password (verifier, "mat-khau-cua-lan"));
   agency = os_store_dup_agency (os_account_get_store (account));
   g_assert_cmpstr (agency->identifier, ==, AGENCY);
-  token = keyring_token (os_test_server_get_base_url (srv), "lan");
+  token = os_test_credentials_lookup (os_test_server_get_base_url (srv), "lan");
   g_assert_nonnull (token);
   g_assert_cmpstr (token, ==, os_api_client_get_refresh_token (os_account_get_client (account)));
 
   /* A rotated refresh token replaces the one in the keyring (::tokens-changed). */
-  os_api_client_refresh_async (os_account_get_client (account), NULL, store_result, &result);
-  session = os_api_client_refresh_finish (os_account_get_client (account), wait_result (&result), &error);
+  os_api_client_refresh_async (os_account_get_client (account), NULL, os_test_store_result, &result);
+  session = os_api_client_refresh_finish (os_account_get_client (account), os_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (session);
   g_assert_cmpstr (session->refresh_token, !=, token);
@@ -142,32 +118,25 @@ test_login_logout (void)
   os_api_session_free (session);
   g_clear_object (&result);
   g_free (token);
-  token = keyring_token (os_test_server_get_base_url (srv), "lan");
+  token = os_test_credentials_lookup (os_test_server_get_base_url (srv), "lan");
   g_assert_cmpstr (token, ==, old_refresh);
 
   /* Logging out revokes the session: the next refresh with its token gets 401. */
   logout (account);
   g_assert_true (os_account_get_revoked (account));
   g_free (token);
-  token = keyring_token (os_test_server_get_base_url (srv), "lan");
+  token = os_test_credentials_lookup (os_test_server_get_base_url (srv), "lan");
   g_assert_null (token);
 
-  probe = os_api_client_new (os_test_server_get_base_url (srv), os_test_server_get_tls_database (srv));
-  os_api_client_set_tokens (probe, NULL, old_refresh);
-  os_api_client_refresh_async (probe, NULL, store_result, &result);
-  session = os_api_client_refresh_finish (probe, wait_result (&result), &error);
-  g_assert_null (session);
-  g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
-  g_clear_error (&error);
-  g_clear_object (&result);
+  assert_refresh_refused (srv, old_refresh);
 
   /* Logging in again resumes the same database. */
   again = new_account (srv, desk, dir);
-  g_assert_true (login (again, "lan", "mat-khau-cua-lan", &error));
+  g_assert_true (os_test_account_login (again, "lan", "mat-khau-cua-lan", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (os_store_get_path (os_account_get_store (again)), ==, path);
   g_free (token);
-  token = keyring_token (os_test_server_get_base_url (srv), "lan");
+  token = os_test_credentials_lookup (os_test_server_get_base_url (srv), "lan");
   g_assert_nonnull (token);
   g_clear_object (&again);
 
@@ -175,10 +144,10 @@ test_login_logout (void)
    * keyring's token is ready for when it comes back. */
   os_test_server_kill (srv);
   offline = new_account (srv, desk, dir);
-  g_assert_false (login (offline, "lan", "sai-mat-khau", &error));
+  g_assert_false (os_test_account_login (offline, "lan", "sai-mat-khau", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
   g_clear_error (&error);
-  g_assert_true (login (offline, "lan", "mat-khau-cua-lan", &error));
+  g_assert_true (os_test_account_login (offline, "lan", "mat-khau-cua-lan", &error));
   g_assert_no_error (error);
   g_assert_true (os_account_get_offline (offline));
   g_assert_cmpstr (os_api_client_get_refresh_token (os_account_get_client (offline)), ==, token);
@@ -188,15 +157,7 @@ test_login_logout (void)
   os_test_server_start (srv);
   logout (offline);
   g_assert_true (os_account_get_revoked (offline));
-  g_clear_object (&probe);
-  probe = os_api_client_new (os_test_server_get_base_url (srv), os_test_server_get_tls_database (srv));
-  os_api_client_set_tokens (probe, NULL, token);
-  os_api_client_refresh_async (probe, NULL, store_result, &result);
-  session = os_api_client_refresh_finish (probe, wait_result (&result), &error);
-  g_assert_null (session);
-  g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
-  g_clear_error (&error);
-  g_clear_object (&result);
+  assert_refresh_refused (srv, token);
 }
 
 int

@@ -11,28 +11,13 @@
 #include "os-account.h"
 #include "os-credentials.h"
 #include "os-error.h"
+#include "os-test-core.h"
 #include "os-test-util.h"
 
 /* Nothing listens on port 1: the server "cannot be reached". */
 #define UNREACHABLE "https://127.0.0.1:1/api/v1"
 
 /* Async helpers ------------------------------------------------------------------------ */
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
 
 static void
 credentials_store (const char *server,
@@ -42,23 +27,9 @@ credentials_store (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  os_credentials_store_async (server, user, token, NULL, store_result, &result);
-  g_assert_true (os_credentials_store_finish (wait_result (&result), &error));
+  os_credentials_store_async (server, user, token, NULL, os_test_store_result, &result);
+  g_assert_true (os_credentials_store_finish (os_test_wait_result (&result), &error));
   g_assert_no_error (error);
-}
-
-static char *
-credentials_lookup (const char *server,
-                    const char *user)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  char *token;
-
-  os_credentials_lookup_async (server, user, NULL, store_result, &result);
-  token = os_credentials_lookup_finish (wait_result (&result), &error);
-  g_assert_no_error (error);
-  return token;
 }
 
 static void
@@ -68,21 +39,9 @@ credentials_clear (const char *server,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  os_credentials_clear_async (server, user, NULL, store_result, &result);
-  g_assert_true (os_credentials_clear_finish (wait_result (&result), &error));
+  os_credentials_clear_async (server, user, NULL, os_test_store_result, &result);
+  g_assert_true (os_credentials_clear_finish (os_test_wait_result (&result), &error));
   g_assert_no_error (error);
-}
-
-static gboolean
-login (OsAccount   *account,
-       const char  *user,
-       const char  *password,
-       GError     **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  os_account_login_async (account, user, password, NULL, store_result, &result);
-  return os_account_login_finish (account, wait_result (&result), error);
 }
 
 /* Whether any file below @dir holds @needle (the keyring's own files are encrypted). */
@@ -127,15 +86,15 @@ test_credentials (void)
   credentials_store (server, "lan", "rt-lan-0001-secret");
   credentials_store (server, "minh", "rt-minh-0001-secret");
 
-  token = credentials_lookup (server, "lan");
+  token = os_test_credentials_lookup (server, "lan");
   g_assert_cmpstr (token, ==, "rt-lan-0001-secret");
-  other = credentials_lookup (server, "minh");
+  other = os_test_credentials_lookup (server, "minh");
   g_assert_cmpstr (other, ==, "rt-minh-0001-secret");
-  g_assert_null (credentials_lookup ("https://khac.example.vn/api/v1", "lan"));
+  g_assert_null (os_test_credentials_lookup ("https://khac.example.vn/api/v1", "lan"));
 
   /* A rotated token replaces the old one. */
   credentials_store (server, "lan", "rt-lan-0002-secret");
-  again = credentials_lookup (server, "lan");
+  again = os_test_credentials_lookup (server, "lan");
   g_assert_cmpstr (again, ==, "rt-lan-0002-secret");
 
   /* Never in a plain file: the keyring's files are encrypted. */
@@ -144,11 +103,11 @@ test_credentials (void)
   g_assert_false (tree_contains (g_get_user_config_dir (), "rt-lan-0002-secret"));
 
   credentials_clear (server, "lan");
-  gone = credentials_lookup (server, "lan");
+  gone = os_test_credentials_lookup (server, "lan");
   g_assert_null (gone);
   /* Clearing one officer's session leaves the other's. */
   g_free (other);
-  other = credentials_lookup (server, "minh");
+  other = os_test_credentials_lookup (server, "minh");
   g_assert_cmpstr (other, ==, "rt-minh-0001-secret");
   /* Clearing what is not there is no error. */
   credentials_clear (server, "lan");
@@ -209,34 +168,10 @@ prepare_officer (const char *accounts_dir,
                  const char *password,
                  const char *token)
 {
-  g_autofree char *path = os_account_build_database_path (accounts_dir, UNREACHABLE, user);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OsStore) store = os_store_open (path, &error);
-  g_autofree char *verifier = os_account_hash_password (password, &error);
+  g_autoptr(OsStore) store = os_test_prepare_officer (accounts_dir, UNREACHABLE, user, password, user);
 
-  g_assert_no_error (error);
-  g_assert_true (os_store_set_setting (store, "account-verifier", verifier, &error));
-  g_assert_true (os_store_set_setting (store, "account-full-name", user, &error));
-  g_assert_no_error (error);
   if (token != NULL)
     credentials_store (UNREACHABLE, user, token);
-}
-
-static OsRecord *
-new_record (const char *name)
-{
-  OsRecord *record = os_record_new ();
-  OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 6, -1 };
-
-  os_record_set_procedure (record, "p-khai-sinh", "1.001193.000.00.00.H29", "Đăng ký khai sinh", "Hộ tịch");
-  os_record_set_time_limit (record, &limit);
-  os_record_set_applicant_name (record, name);
-  os_record_set_id_number (record, "001099012345");
-  os_record_set_sets (record, 1);
-  os_record_set_officer (record, "Lê Thu Hà");
-  os_record_set_status (record, OS_STATUS_RECEIVED);
-  os_record_add_document (record, "Tờ khai đăng ký khai sinh", 1, 0, 0);
-  return record;
 }
 
 static void
@@ -265,7 +200,7 @@ test_offline_unlock (void)
   g_autoptr(OsAccount) minh = os_account_new (UNREACHABLE, "0190a1b2-0000-7000-8000-000000000001", NULL);
   g_autoptr(OsAccount) ghost = os_account_new (UNREACHABLE, "0190a1b2-0000-7000-8000-000000000001", NULL);
   g_autoptr(OsAgency) agency = os_agency_new ("000.00.06.H56", "UBND Phường Ba Đình", "", "Hà Nội", "Bộ phận Một cửa");
-  g_autoptr(OsRecord) record = new_record ("Nguyễn Văn An");
+  g_autoptr(OsRecord) record = os_test_new_record ("Nguyễn Văn An", "Lê Thu Hà");
   g_autoptr(GError) error = NULL;
 
   prepare_officer (dir, "lan", "mat-khau-cua-lan", "rt-lan-offline");
@@ -275,17 +210,17 @@ test_offline_unlock (void)
   os_account_set_accounts_dir (ghost, dir);
 
   /* A wrong password is refused offline, with a sentence that says so. */
-  g_assert_false (login (lan, "lan", "mat-khau-cua-minh", &error));
+  g_assert_false (os_test_account_login (lan, "lan", "mat-khau-cua-minh", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
   g_assert_nonnull (strstr (error->message, "Sai mật khẩu"));
   g_assert_null (os_account_get_store (lan));
   g_clear_error (&error);
-  g_assert_false (login (lan, "lan", "", &error));
+  g_assert_false (os_test_account_login (lan, "lan", "", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
   /* The right one unlocks the officer's own database and the keyring's token. */
-  g_assert_true (login (lan, "lan", "mat-khau-cua-lan", &error));
+  g_assert_true (os_test_account_login (lan, "lan", "mat-khau-cua-lan", &error));
   g_assert_no_error (error);
   g_assert_true (os_account_get_offline (lan));
   g_assert_cmpstr (os_account_get_username (lan), ==, "lan");
@@ -306,7 +241,7 @@ test_offline_unlock (void)
     gboolean waited = FALSE;
 
     os_sync_engine_start (old);
-    g_assert_true (login (lan, "lan", "mat-khau-cua-lan", &error));
+    g_assert_true (os_test_account_login (lan, "lan", "mat-khau-cua-lan", &error));
     g_assert_no_error (error);
     g_assert_true (os_account_get_engine (lan) != old);
     g_signal_connect_swapped (old, "notify::state", G_CALLBACK (count_syncing), &syncing);
@@ -320,14 +255,14 @@ test_offline_unlock (void)
 
   /* An officer who never logged in here cannot get in without the server, and no
    * database is left behind for them. */
-  g_assert_false (login (ghost, "khach", "bat-ky", &error));
+  g_assert_false (os_test_account_login (ghost, "khach", "bat-ky", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_NETWORK);
   g_assert_nonnull (strstr (error->message, "chưa từng đăng nhập"));
   g_clear_error (&error);
   g_assert_false (g_file_test (ghost_path, G_FILE_TEST_EXISTS));
 
   /* Two officers on one PC: two databases; one's unsent work is not in the other's. */
-  g_assert_true (login (minh, " minh ", "mat-khau-cua-minh", &error));
+  g_assert_true (os_test_account_login (minh, " minh ", "mat-khau-cua-minh", &error));
   g_assert_no_error (error);
   g_assert_cmpstr (os_store_get_path (os_account_get_store (minh)), ==, minh_path);
   g_assert_cmpstr (lan_path, !=, minh_path);
@@ -346,11 +281,11 @@ test_offline_unlock (void)
     g_autofree char *token = NULL;
     g_autoptr(OsStore) reopened = NULL;
 
-    os_account_logout_async (lan, NULL, store_result, &result);
-    g_assert_true (os_account_logout_finish (lan, wait_result (&result), &error));
+    os_account_logout_async (lan, NULL, os_test_store_result, &result);
+    g_assert_true (os_account_logout_finish (lan, os_test_wait_result (&result), &error));
     g_assert_no_error (error);
     g_assert_false (os_account_get_revoked (lan));
-    token = credentials_lookup (UNREACHABLE, "lan");
+    token = os_test_credentials_lookup (UNREACHABLE, "lan");
     g_assert_null (token);
     g_clear_object (&lan);
     reopened = os_store_open (lan_path, &error);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -17,5 +17,13 @@ char     *os_test_run_tool    (const char * const *argv);
  * @why and returns FALSE. */
 gboolean  os_test_have_tools  (const char * const *tools,
                                const char         *why);
+
+/* A GAsyncReadyCallback that keeps a new reference to the result in the GAsyncResult *
+ * that @user_data points to; os_test_wait_result() iterates the default main context
+ * until that is set and returns it (the caller owns the reference). */
+void          os_test_store_result (GObject       *source,
+                                    GAsyncResult  *result,
+                                    gpointer       user_data);
+GAsyncResult *os_test_wait_result  (GAsyncResult **slot);
 
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include "os-core-resources.h"
 #include "os-error.h"
 #include "os-store-private.h"
+#include "os-test-core.h"
 #include "os-test-util.h"
 
 #define SHA256_ABC "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -534,18 +535,9 @@ static gint64
 receive_record (OsStore    *store,
                 const char *name)
 {
-  g_autoptr(OsRecord) record = os_record_new ();
+  g_autoptr(OsRecord) record = os_test_new_record (name, "Lê Thu Hà");
   g_autoptr(GError) error = NULL;
-  OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 6, -1 };
 
-  os_record_set_procedure (record, "p-khai-sinh", "1.001193.000.00.00.H29", "Đăng ký khai sinh", "Hộ tịch");
-  os_record_set_time_limit (record, &limit);
-  os_record_set_applicant_name (record, name);
-  os_record_set_id_number (record, "001099012345");
-  os_record_set_sets (record, 1);
-  os_record_set_officer (record, "Lê Thu Hà");
-  os_record_set_status (record, OS_STATUS_RECEIVED);
-  os_record_add_document (record, "Tờ khai đăng ký khai sinh", 1, 0, 0);
   g_assert_true (os_store_receive (store, record, g_get_real_time () / G_USEC_PER_SEC, &error));
   g_assert_no_error (error);
   return os_record_get_local_id (record);

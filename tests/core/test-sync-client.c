@@ -156,23 +156,31 @@ server_callback (SoupServer        *server,
                  GHashTable        *query,
                  gpointer           user_data)
 {
+  /* Paths that always give the same answer. */
+  static const struct
+  {
+    const char *path;
+    guint       status;
+    const char *body;
+  } canned[] = {
+    { "/api/v1/ok", 200, "{\"a\":1}" },
+    { "/api/v1/truncated", 200, "{\"a\":[1,2" },
+    { "/api/v1/html", 200, "<html><body>proxy error</body></html>" },
+    { "/api/v1/e500", 500, "{\"error\":{\"code\":\"internal\",\"message\":\"Lỗi nội bộ.\"}}" },
+    { "/api/v1/e403", 403, "{\"error\":{\"code\":\"forbidden\",\"message\":\"Không có quyền với đơn vị này.\"}}" },
+    { "/api/v1/e400", 400, "{\"error\":{\"code\":\"invalid_field\",\"message\":\"Trường “day” không hợp lệ.\"}}" },
+    { "/api/v1/e400-garbage", 400, "not json at all" },
+  };
   Fixture *f = user_data;
 
-  if (g_str_equal (path, "/api/v1/ok"))
-    respond (msg, 200, "{\"a\":1}");
-  else if (g_str_equal (path, "/api/v1/truncated"))
-    respond (msg, 200, "{\"a\":[1,2");
-  else if (g_str_equal (path, "/api/v1/html"))
-    respond (msg, 200, "<html><body>proxy error</body></html>");
-  else if (g_str_equal (path, "/api/v1/e500"))
-    respond (msg, 500, "{\"error\":{\"code\":\"internal\",\"message\":\"Lỗi nội bộ.\"}}");
-  else if (g_str_equal (path, "/api/v1/e403"))
-    respond (msg, 403, "{\"error\":{\"code\":\"forbidden\",\"message\":\"Không có quyền với đơn vị này.\"}}");
-  else if (g_str_equal (path, "/api/v1/e400"))
-    respond (msg, 400, "{\"error\":{\"code\":\"invalid_field\",\"message\":\"Trường “day” không hợp lệ.\"}}");
-  else if (g_str_equal (path, "/api/v1/e400-garbage"))
-    respond (msg, 400, "not json at all");
-  else if (g_str_equal (path, "/api/v1/me"))
+  for (guint i = 0; i < G_N_ELEMENTS (canned); i++)
+    if (g_str_equal (path, canned[i].path))
+      {
+        respond (msg, canned[i].status, canned[i].body);
+        return;
+      }
+
+  if (g_str_equal (path, "/api/v1/me"))
     {
       if (bearer_is (msg, "access-2") || bearer_is (msg, "access-3"))
         respond (msg, 200, "{\"ok\":true}");
@@ -310,22 +318,6 @@ fixture_teardown (Fixture       *f,
   g_free (f->dir);
 }
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static JsonNode *
 call (OsApiClient  *client,
       const char   *path,
@@ -335,8 +327,8 @@ call (OsApiClient  *client,
   GAsyncResult *result = NULL;
   JsonNode *node;
 
-  os_api_client_call_async (client, "GET", path, NULL, NULL, on_done, &result);
-  node = os_api_client_call_finish (client, wait_for (&result), status, error);
+  os_api_client_call_async (client, "GET", path, NULL, NULL, os_test_store_result, &result);
+  node = os_api_client_call_finish (client, os_test_wait_result (&result), status, error);
   g_object_unref (result);
   return node;
 }
@@ -391,8 +383,8 @@ send_bytes (OsApiClient         *client,
   g_autoptr(GBytes) bytes = body ? g_bytes_new (body, strlen (body)) : NULL;
   GBytes *answer;
 
-  os_api_client_send_bytes_async (client, method, path, headers, bytes, NULL, NULL, on_done, &result);
-  answer = os_api_client_send_bytes_finish (client, wait_for (&result), status, content_range, error);
+  os_api_client_send_bytes_async (client, method, path, headers, bytes, NULL, NULL, os_test_store_result, &result);
+  answer = os_api_client_send_bytes_finish (client, os_test_wait_result (&result), status, content_range, error);
   g_object_unref (result);
   return answer;
 }
@@ -494,13 +486,13 @@ test_refresh (Fixture *f, gconstpointer data)
 
   /* Two requests that both get 401 share one refresh: a refresh token works once. */
   os_api_client_set_tokens (client, "access-expired", "refresh-2");
-  os_api_client_call_async (client, "GET", "/me", NULL, NULL, on_done, &r1);
-  os_api_client_call_async (client, "GET", "/me", NULL, NULL, on_done, &r2);
+  os_api_client_call_async (client, "GET", "/me", NULL, NULL, os_test_store_result, &r1);
+  os_api_client_call_async (client, "GET", "/me", NULL, NULL, os_test_store_result, &r2);
   g_clear_pointer (&node, json_node_unref);
-  node = os_api_client_call_finish (client, wait_for (&r1), NULL, &error);
+  node = os_api_client_call_finish (client, os_test_wait_result (&r1), NULL, &error);
   g_assert_no_error (error);
   g_clear_pointer (&node, json_node_unref);
-  node = os_api_client_call_finish (client, wait_for (&r2), NULL, &error);
+  node = os_api_client_call_finish (client, os_test_wait_result (&r2), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (f->refreshes, ==, 2);
   g_assert_cmpuint (changed, ==, 2);
@@ -524,8 +516,8 @@ test_login (Fixture *f, gconstpointer data)
   g_autoptr(OsApiSession) session = NULL;
   GAsyncResult *result = NULL;
 
-  os_api_client_login_async (client, "ha", "secret", "d", "c", NULL, on_done, &result);
-  session = os_api_client_login_finish (client, wait_for (&result), &error);
+  os_api_client_login_async (client, "ha", "secret", "d", "c", NULL, os_test_store_result, &result);
+  session = os_api_client_login_finish (client, os_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (session->full_name, ==, "Lê Thu Hà");
   g_assert_cmpstr (session->roles[0], ==, "reception");
@@ -535,8 +527,8 @@ test_login (Fixture *f, gconstpointer data)
   g_clear_object (&result);
   g_clear_pointer (&session, os_api_session_free);
 
-  os_api_client_login_async (client, "ha", "wrong", "d", "c", NULL, on_done, &result);
-  session = os_api_client_login_finish (client, wait_for (&result), &error);
+  os_api_client_login_async (client, "ha", "wrong", "d", "c", NULL, os_test_store_result, &result);
+  session = os_api_client_login_finish (client, os_test_wait_result (&result), &error);
   g_assert_null (session);
   g_assert_error (error, OS_ERROR, OS_ERROR_UNAUTHORIZED);
   g_assert_cmpstr (error->message, ==, "Sai tên đăng nhập hoặc mật khẩu.");
@@ -545,8 +537,8 @@ test_login (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_clear_object (&result);
 
-  os_api_client_login_async (client, "ha", "bad-shape", "d", "c", NULL, on_done, &result);
-  session = os_api_client_login_finish (client, wait_for (&result), &error);
+  os_api_client_login_async (client, "ha", "bad-shape", "d", "c", NULL, os_test_store_result, &result);
+  session = os_api_client_login_finish (client, os_test_wait_result (&result), &error);
   g_assert_null (session);
   g_assert_error (error, OS_ERROR, OS_ERROR_PROTOCOL);
   g_clear_object (&result);
@@ -561,16 +553,16 @@ test_etag (Fixture *f, gconstpointer data)
   g_autofree char *etag = NULL;
   GAsyncResult *result = NULL;
 
-  os_api_client_get_with_etag_async (client, "/definitions/procedures", NULL, NULL, on_done, &result);
-  node = os_api_client_get_with_etag_finish (client, wait_for (&result), &etag, &error);
+  os_api_client_get_with_etag_async (client, "/definitions/procedures", NULL, NULL, os_test_store_result, &result);
+  node = os_api_client_get_with_etag_finish (client, os_test_wait_result (&result), &etag, &error);
   g_assert_no_error (error);
   g_assert_nonnull (node);
   g_assert_cmpstr (etag, ==, "\"v1\"");
   g_clear_object (&result);
   g_clear_pointer (&node, json_node_unref);
 
-  os_api_client_get_with_etag_async (client, "/definitions/procedures", etag, NULL, on_done, &result);
-  node = os_api_client_get_with_etag_finish (client, wait_for (&result), NULL, &error);
+  os_api_client_get_with_etag_async (client, "/definitions/procedures", etag, NULL, os_test_store_result, &result);
+  node = os_api_client_get_with_etag_finish (client, os_test_wait_result (&result), NULL, &error);
   g_assert_no_error (error);
   g_assert_null (node);   /* 304: the desk's copy is current */
   g_clear_object (&result);
@@ -608,8 +600,8 @@ run_sync (OsSyncEngine  *engine,
   GAsyncResult *result = NULL;
   gboolean ok;
 
-  os_sync_engine_sync_async (engine, NULL, on_done, &result);
-  ok = os_sync_engine_sync_finish (engine, wait_for (&result), error);
+  os_sync_engine_sync_async (engine, NULL, os_test_store_result, &result);
+  ok = os_sync_engine_sync_finish (engine, os_test_wait_result (&result), error);
   g_object_unref (result);
   return ok;
 }
@@ -689,16 +681,16 @@ test_logout (Fixture *f, gconstpointer data)
   GAsyncResult *result = NULL;
 
   os_api_client_set_tokens (client, "access-1", "refresh-1");
-  os_api_client_logout_async (client, NULL, on_done, &result);
-  g_assert_true (os_api_client_logout_finish (client, wait_for (&result), &error));
+  os_api_client_logout_async (client, NULL, os_test_store_result, &result);
+  g_assert_true (os_api_client_logout_finish (client, os_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->logouts, ==, 1);
   g_assert_null (os_api_client_get_refresh_token (client));
   g_clear_object (&result);
 
   os_api_client_set_tokens (client, NULL, "refresh-1");
-  os_api_client_logout_async (client, NULL, on_done, &result);
-  g_assert_true (os_api_client_logout_finish (client, wait_for (&result), &error));
+  os_api_client_logout_async (client, NULL, os_test_store_result, &result);
+  g_assert_true (os_api_client_logout_finish (client, os_test_wait_result (&result), &error));
   g_assert_cmpuint (f->logouts, ==, 2);
   g_clear_object (&result);
 }

@@ -114,6 +114,32 @@ receive (OsStore    *store,
   return g_steal_pointer (&record);
 }
 
+/* The officer sets the notes of @record at @now. */
+static void
+edit_notes (OsStore    *store,
+            OsRecord   *record,
+            const char *notes,
+            gint64      now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsRecord) r = os_store_load_record (store, os_record_get_local_id (record), &error);
+
+  g_assert_no_error (error);
+  os_record_set_notes (r, notes);
+  g_assert_true (os_store_update_record (store, r, now, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_notes (OsStore    *store,
+              OsRecord   *record,
+              const char *notes)
+{
+  g_autoptr(OsRecord) r = os_store_load_record (store, os_record_get_local_id (record), NULL);
+
+  g_assert_cmpstr (os_record_get_notes (r), ==, notes);
+}
+
 static void
 enroll (OsStore *store)
 {
@@ -390,13 +416,7 @@ test_update_versions (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) batch = NULL;
 
   for (int i = 0; i < 2; i++)
-    {
-      g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-
-      os_record_set_notes (r, i == 0 ? "một" : "hai");
-      g_assert_true (os_store_update_record (f->store, r, now + 10 + i, &error));
-      g_assert_no_error (error);
-    }
+    edit_notes (f->store, a, i == 0 ? "một" : "hai", now + 10 + i);
 
   /* receive (0 → 1), update (1 → 2), update (2 → 3): each against the one before. */
   batch = os_store_next_push_batch (f->store, 10, NULL, &error);
@@ -623,33 +643,65 @@ test_pull_cursor_atomic (Fixture *f, gconstpointer data)
   g_assert_cmpint (os_store_count_records (f->store), ==, 1);
 }
 
+/* Another desk's edit of @record (its applicant now @name, at @version) comes in through
+ * the feed. */
+static void
+apply_server_edit (OsStore    *store,
+                   OsRecord   *record,
+                   const char *name,
+                   gint64      version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server = change (os_record_get_id (record), os_record_get_code (record), name, version);
+  g_autofree char *page = g_strdup_printf ("[%s]", server);
+  g_autoptr(JsonArray) changes = parse_array (page);
+
+  g_assert_true (os_store_apply_changes (store, changes, "c-1", NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Sends the first pending mutation and saves the server's answer @status (with @version
+ * and the refusal @code). */
+static void
+push_one (OsStore      *store,
+          OsPushStatus  status,
+          gint64        version,
+          const char   *code,
+          gint64        now)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = os_store_next_push_batch (store, 10, NULL, &error);
+  OsOutboxEntry *e;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (batch->len, >=, 1);
+  e = g_ptr_array_index (batch, 0);
+  {
+    OsPushResult r = { e->id, e->record_id, status, version, code, "Lý do của máy chủ." };
+    g_assert_true (os_store_save_push_results (store, &r, 1, now, &error));
+    g_assert_no_error (error);
+  }
+}
+
 static void
 test_pull_keeps_local_changes (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   gint64 now = local_instant (2026, 11, 23, 9, 0);
   g_autoptr(OsRecord) a = receive (f->store, "Nguyễn Văn An", now);
-  g_autoptr(GPtrArray) batch = os_store_next_push_batch (f->store, 10, NULL, &error);
-  OsOutboxEntry *e = g_ptr_array_index (batch, 0);
-  OsPushResult applied = { e->id, e->record_id, OS_PUSH_APPLIED, 1, NULL, NULL };
+  g_autoptr(GPtrArray) batch = NULL;
+  OsOutboxEntry *e;
   g_autoptr(OsRecord) edited = NULL;
   g_autoptr(OsRecord) r = NULL;
-  g_autofree char *server = NULL;
-  g_autofree char *page = NULL;
-  g_autoptr(JsonArray) changes = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  g_assert_true (os_store_save_push_results (f->store, &applied, 1, now, &error));
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
 
   /* The officer edits; meanwhile another desk's edit (version 2) comes in. */
   edited = os_store_load_record (f->store, os_record_get_local_id (a), &error);
   os_record_set_applicant_name (edited, "Nguyễn Văn An (sửa tại đây)");
   g_assert_true (os_store_update_record (f->store, edited, now + 10, &error));
-  server = change (os_record_get_id (a), os_record_get_code (a), "Nguyễn Văn An (sửa nơi khác)", 2);
-  page = g_strdup_printf ("[%s]", server);
-  changes = parse_array (page);
-  g_assert_true (os_store_apply_changes (f->store, changes, "c-1", NULL, &error));
-  g_assert_no_error (error);
+  apply_server_edit (f->store, a, "Nguyễn Văn An (sửa nơi khác)", 2);
 
   /* Not merged silently: the desk keeps its own until the server decides. */
   r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
@@ -684,23 +736,13 @@ test_resend_stale (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   gint64 now = local_instant (2026, 11, 23, 9, 0);
   g_autoptr(OsRecord) a = receive (f->store, "Nguyễn Văn An", now);
-  g_autoptr(GPtrArray) batch = os_store_next_push_batch (f->store, 10, NULL, &error);
-  OsOutboxEntry *e = g_ptr_array_index (batch, 0);
-  OsPushResult applied = { e->id, e->record_id, OS_PUSH_APPLIED, 1, NULL, NULL };
-  g_autoptr(OsRecord) edited = NULL;
-  g_autofree char *server = NULL;
-  g_autofree char *page = NULL;
-  g_autoptr(JsonArray) changes = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  OsOutboxEntry *e;
   g_autofree char *quarantined_id = NULL;
 
-  g_assert_true (os_store_save_push_results (f->store, &applied, 1, now, &error));
-  edited = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-  os_record_set_notes (edited, "ghi chú của bàn này");
-  g_assert_true (os_store_update_record (f->store, edited, now + 10, &error));
-  server = change (os_record_get_id (a), os_record_get_code (a), "Nguyễn Văn An", 2);
-  page = g_strdup_printf ("[%s]", server);
-  changes = parse_array (page);
-  g_assert_true (os_store_apply_changes (f->store, changes, "c-1", NULL, &error));
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  edit_notes (f->store, a, "ghi chú của bàn này", now + 10);
+  apply_server_edit (f->store, a, "Nguyễn Văn An", 2);
 
   g_clear_pointer (&batch, g_ptr_array_unref);
   batch = os_store_next_push_batch (f->store, 10, NULL, &error);
@@ -729,34 +771,10 @@ test_resend_stale (Fixture *f, gconstpointer data)
   /* The held copy (version 2) is older than the desk's applied edit: dropped. */
   g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM held_changes"), ==, 0);
   g_assert_cmpint (query_int (f->store, "SELECT version FROM records"), ==, 3);
-  {
-    g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-    g_assert_cmpstr (os_record_get_notes (r), ==, "ghi chú của bàn này");
-  }
+  assert_notes (f->store, a, "ghi chú của bàn này");
 }
 
 /* The version chain ------------------------------------------------------------------ */
-
-static void
-push_one (OsStore      *store,
-          OsPushStatus  status,
-          gint64        version,
-          const char   *code,
-          gint64        now)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) batch = os_store_next_push_batch (store, 10, NULL, &error);
-  OsOutboxEntry *e;
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (batch->len, >=, 1);
-  e = g_ptr_array_index (batch, 0);
-  {
-    OsPushResult r = { e->id, e->record_id, status, version, code, "Lý do của máy chủ." };
-    g_assert_true (os_store_save_push_results (store, &r, 1, now, &error));
-    g_assert_no_error (error);
-  }
-}
 
 /* After a discard, a record with nothing left to send is back at the server's version,
  * so its next edit is made against it (not against a version the server never had). */
@@ -771,12 +789,7 @@ test_discard_version_chain (Fixture *f, gconstpointer data)
 
   push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
   for (int i = 0; i < 2; i++)
-    {
-      g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-
-      os_record_set_notes (r, i == 0 ? "sửa một" : "sửa hai");
-      g_assert_true (os_store_update_record (f->store, r, now + 10 + i, &error));
-    }
+    edit_notes (f->store, a, i == 0 ? "sửa một" : "sửa hai", now + 10 + i);
   g_assert_cmpint (query_int (f->store, "SELECT version FROM records"), ==, 3);
   push_one (f->store, OS_PUSH_REFUSED, 0, "invalid", now + 20);
 
@@ -799,12 +812,7 @@ test_discard_version_chain (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->store, "SELECT version FROM records"), ==, 1);
 
   /* The next edit: against version 1, which the server has. */
-  {
-    g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-
-    os_record_set_notes (r, "sửa ba");
-    g_assert_true (os_store_update_record (f->store, r, now + 40, &error));
-  }
+  edit_notes (f->store, a, "sửa ba", now + 40);
   g_clear_pointer (&batch, g_ptr_array_unref);
   batch = os_store_next_push_batch (f->store, 10, NULL, &error);
   g_assert_cmpuint (batch->len, ==, 1);
@@ -823,12 +831,7 @@ test_out_of_order_quarantined (Fixture *f, gconstpointer data)
   OsQuarantined *q;
 
   push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
-  {
-    g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-
-    os_record_set_notes (r, "sửa");
-    g_assert_true (os_store_update_record (f->store, r, now + 10, &error));
-  }
+  edit_notes (f->store, a, "sửa", now + 10);
   for (int i = 0; i < OS_STORE_MAX_OUT_OF_ORDER - 1; i++)
     push_one (f->store, OS_PUSH_RETRY, 0, "out_of_order", now + 20 + i);
   g_assert_cmpint (os_store_count_quarantined (f->store), ==, 0);
@@ -851,23 +854,12 @@ test_stale_shows_server_copy (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   gint64 now = local_instant (2026, 11, 23, 9, 0);
   g_autoptr(OsRecord) a = receive (f->store, "Nguyễn Văn An", now);
-  g_autofree char *server = NULL;
-  g_autofree char *page = NULL;
-  g_autoptr(JsonArray) changes = NULL;
   g_autoptr(GPtrArray) list = NULL;
   OsQuarantined *q;
 
   push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
-  {
-    g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-
-    os_record_set_notes (r, "ghi chú của bàn này");
-    g_assert_true (os_store_update_record (f->store, r, now + 10, &error));
-  }
-  server = change (os_record_get_id (a), os_record_get_code (a), "Nguyễn Văn An (bàn khác sửa)", 2);
-  page = g_strdup_printf ("[%s]", server);
-  changes = parse_array (page);
-  g_assert_true (os_store_apply_changes (f->store, changes, "c-1", NULL, &error));
+  edit_notes (f->store, a, "ghi chú của bàn này", now + 10);
+  apply_server_edit (f->store, a, "Nguyễn Văn An (bàn khác sửa)", 2);
   push_one (f->store, OS_PUSH_REFUSED, 0, "stale_version", now + 20);
 
   list = os_store_list_quarantined (f->store, &error);
@@ -877,10 +869,7 @@ test_stale_shows_server_copy (Fixture *f, gconstpointer data)
   g_assert_cmpint (q->server_version, ==, 2);
   g_assert_nonnull (strstr (q->held_data, "bàn khác sửa"));
   /* Nothing is overwritten until the officer resends: the desk's copy is its own. */
-  {
-    g_autoptr(OsRecord) r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
-    g_assert_cmpstr (os_record_get_notes (r), ==, "ghi chú của bàn này");
-  }
+  assert_notes (f->store, a, "ghi chú của bàn này");
 }
 
 /* Changes the desk cannot apply are parked, not dropped; the cursor moves on. */

@@ -19,6 +19,7 @@
 #include "os-scan-window.h"
 #include "os-records-page.h"
 #include "os-slip-window.h"
+#include "desk-test.h"
 #include "os-test-util.h"
 
 #define GOOD_QR "001090012345|123456789|Nguyễn Thị Ánh Tuyết|05091990|Nữ|Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội|15082021"
@@ -49,24 +50,12 @@ fixture_set_up (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
 }
 
-static void
-close_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-}
-
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  close_windows ();
+  desk_test_close_windows ();
   g_clear_object (&f->store);
   os_test_remove_tree (f->dir);
   g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
@@ -81,13 +70,6 @@ show (Fixture   *f,
   gtk_window_present (GTK_WINDOW (f->window));
   while (!gtk_widget_get_mapped (child))
     g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
 }
 
 static GObject *
@@ -118,21 +100,6 @@ set_text (gpointer    widget,
   gtk_editable_set_text (GTK_EDITABLE (child (widget, type, name)), text);
 }
 
-static guint
-count_slip_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (OS_IS_SLIP_WINDOW (window))
-        n++;
-    }
-  return n;
-}
-
 #define R OS_TYPE_RECEPTION_PAGE
 
 static void
@@ -144,10 +111,10 @@ choose_procedure (OsReceptionPage *page,
   for (int i = 0; i < 100; i++)
     {
       g_usleep (5000);
-      iterate ();
+      desk_test_iterate ();
     }
   g_signal_emit_by_name (child (page, R, "procedure_search"), "activate");
-  iterate ();
+  desk_test_iterate ();
 }
 
 static void
@@ -221,7 +188,7 @@ test_reception_save (Fixture       *f,
   gtk_check_button_set_active (check, TRUE);
   g_signal_connect_swapped (page, "record-saved", G_CALLBACK (g_set_object), &saved);
   gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
-  iterate ();
+  desk_test_iterate ();
 
   g_assert_cmpint (os_store_count_records (f->store), ==, 1);
   g_assert_nonnull (saved);
@@ -229,7 +196,7 @@ test_reception_save (Fixture       *f,
   g_assert_cmpstr (os_record_get_birth_date (saved), ==, "1950-02-01");
   g_assert_cmpuint (os_record_get_documents (saved)->len, ==, 1);
   g_assert_cmpint (((OsRecordDocument *) g_ptr_array_index (os_record_get_documents (saved), 0))->originals, ==, 1);
-  g_assert_cmpuint (count_slip_windows (), ==, 1);
+  g_assert_cmpuint (desk_test_count_toplevels (OS_TYPE_SLIP_WINDOW), ==, 1);
   /* The form is empty for the next applicant. */
   g_assert_cmpstr (text_of (page, R, "name_row"), ==, "");
 }
@@ -317,7 +284,7 @@ test_records_standalone_edit (Fixture       *f,
 
   os_records_page_set_store (page, f->store);
   show (f, GTK_WIDGET (page));
-  iterate ();
+  desk_test_iterate ();
   g_assert_false (gtk_column_view_column_get_visible (os_records_page_get_sync_column (page)));
 
   /* The first record the list shows that may still be edited. */
@@ -359,7 +326,7 @@ test_preferences_rejects (Fixture       *f,
   int ms, me, as, ae;
 
   gtk_window_present (GTK_WINDOW (prefs));
-  iterate ();
+  desk_test_iterate ();
 
   set_text (prefs, P, "identifier_row", "not an identifier");
   g_signal_emit_by_name (child (prefs, P, "identifier_row"), "apply");

@@ -34,6 +34,8 @@
 #include "os-refused-window.h"
 #include "os-store-private.h"
 #include "os-sync-button.h"
+#include "desk-test.h"
+#include "os-test-core.h"
 #include "os-test-util.h"
 
 #define AGENCY "000.00.11.H26"
@@ -120,43 +122,15 @@ typedef struct
   GtkWidget  *window;
 } Fixture;
 
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-store_result (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* What an earlier online login left: the officer's database with the verifier. */
 static void
 prepare_officer (Fixture    *f,
                  const char *user)
 {
-  g_autofree char *path = os_account_build_database_path (f->dir, f->fake->base_url, user);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(OsStore) store = os_store_open (path, &error);
-  g_autofree char *verifier = os_account_hash_password (PASSWORD, &error);
+  g_autoptr(OsStore) store = os_test_prepare_officer (f->dir, f->fake->base_url, user, PASSWORD, "Nguyễn Thị Lan");
   g_autoptr(OsAgency) agency = os_agency_new (AGENCY, "UBND Phường Trung Hòa", "", "Hà Nội", "Bộ phận Một cửa");
+  g_autoptr(GError) error = NULL;
 
-  g_assert_no_error (error);
-  g_assert_true (os_store_set_setting (store, "account-verifier", verifier, &error));
-  g_assert_true (os_store_set_setting (store, "account-full-name", "Nguyễn Thị Lan", &error));
   g_assert_true (os_store_set_agency (store, agency, &error));
   g_assert_true (os_demo_load_catalogue (store, &error));
   g_assert_no_error (error);
@@ -167,7 +141,6 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
 
   f->dir = g_dir_make_tmp ("onestop-desk-sync-XXXXXX", &error);
   g_assert_no_error (error);
@@ -177,8 +150,7 @@ fixture_set_up (Fixture       *f,
   /* The server answers 503: the officer is let in offline. */
   f->account = os_account_new (f->fake->base_url, DESK_ID, NULL);
   os_account_set_accounts_dir (f->account, f->dir);
-  os_account_login_async (f->account, "lan", PASSWORD, NULL, store_result, &result);
-  g_assert_true (os_account_login_finish (f->account, wait_result (&result), &error));
+  g_assert_true (os_test_account_login (f->account, "lan", PASSWORD, &error));
   g_assert_no_error (error);
   g_assert_true (os_account_get_offline (f->account));
   f->store = g_object_ref (os_account_get_store (f->account));
@@ -188,23 +160,11 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-close_windows (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  while (g_list_model_get_n_items (toplevels) > 0)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, 0);
-      gtk_window_destroy (window);
-    }
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  close_windows ();
-  iterate ();
+  desk_test_close_windows ();
+  desk_test_iterate ();
   g_clear_object (&f->store);
   g_clear_object (&f->account);
   fake_server_free (f->fake);
@@ -218,7 +178,7 @@ show (GtkWidget *window)
   gtk_window_present (GTK_WINDOW (window));
   while (!gtk_widget_get_mapped (window))
     g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  desk_test_iterate ();
 }
 
 static void
@@ -238,7 +198,7 @@ shoot (GtkWidget  *widget,
   for (int i = 0; i < 20; i++)
     {
       g_usleep (10000);
-      iterate ();
+      desk_test_iterate ();
     }
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -255,28 +215,11 @@ shoot (GtkWidget  *widget,
 }
 
 static OsRecord *
-new_record (const char *name)
-{
-  OsRecord *record = os_record_new ();
-  OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, 6, -1 };
-
-  os_record_set_procedure (record, "p-khai-sinh", "1.001193.000.00.00.H29", "Đăng ký khai sinh", "Hộ tịch");
-  os_record_set_time_limit (record, &limit);
-  os_record_set_applicant_name (record, name);
-  os_record_set_id_number (record, "001099012345");
-  os_record_set_sets (record, 1);
-  os_record_set_officer (record, "Nguyễn Thị Lan");
-  os_record_set_status (record, OS_STATUS_RECEIVED);
-  os_record_add_document (record, "Tờ khai đăng ký khai sinh", 1, 0, 0);
-  return record;
-}
-
-static OsRecord *
 receive (Fixture    *f,
          const char *name)
 {
   g_autoptr(GError) error = NULL;
-  OsRecord *record = new_record (name);
+  OsRecord *record = os_test_new_record (name, "Nguyễn Thị Lan");
 
   g_assert_true (os_store_receive (f->store, record, g_get_real_time () / G_USEC_PER_SEC, &error));
   g_assert_no_error (error);
@@ -311,10 +254,10 @@ sync_once (Fixture *f)
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  os_sync_engine_sync_async (os_account_get_engine (f->account), NULL, store_result, &result);
+  os_sync_engine_sync_async (os_account_get_engine (f->account), NULL, os_test_store_result, &result);
   /* It fails: the fake server answers only errors. */
-  g_assert_false (os_sync_engine_sync_finish (os_account_get_engine (f->account), wait_result (&result), NULL));
-  iterate ();
+  g_assert_false (os_sync_engine_sync_finish (os_account_get_engine (f->account), os_test_wait_result (&result), NULL));
+  desk_test_iterate ();
 }
 
 /* Tests ------------------------------------------------------------------------------------- */
@@ -341,18 +284,18 @@ test_sync_button (Fixture       *f,
   shoot (f->window, "header-synced");
 
   first = receive (f, "Nguyễn Văn An");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpstr (os_sync_button_get_status_text (button), ==, "Còn 1 hồ sơ chờ gửi");
   shoot (f->window, "header-waiting");
 
   /* Refused for good and nothing else waiting: the header says so, not "synced". */
   refuse_oldest (f, "stale_version", "Hồ sơ đã được sửa ở quầy khác.");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpstr (os_sync_button_get_status_text (button), ==, "1 thay đổi bị từ chối");
   shoot (f->window, "header-refused");
 
   second = receive (f, "Trần Thị Bình");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpstr (os_sync_button_get_status_text (button), ==, "Còn 1 hồ sơ chờ gửi");
 
   /* The server fails (503): an error with its reason. */
@@ -374,35 +317,20 @@ test_sync_button (Fixture       *f,
   g_assert_cmpuint (f->fake->requests, >, 0);
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+         gtk_widget_get_mapped (widget);
+}
+
+/* A mapped button below @root labelled @label. */
 static GtkWidget *
 find_button (GtkWidget  *root,
              const char *label)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (c) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (c)), label) == 0 &&
-          gtk_widget_get_mapped (c))
-        return c;
-      if ((found = find_button (c, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static AdwMessageDialog *
-find_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (ADW_IS_MESSAGE_DIALOG (window))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return desk_test_find_widget (root, is_button_labelled, label);
 }
 
 static void
@@ -450,13 +378,13 @@ test_refused_window (Fixture       *f,
   discard = find_button (GTK_WIDGET (window), "_Bỏ");
   g_assert_nonnull (discard);
   g_signal_emit_by_name (discard, "clicked");
-  iterate ();
-  dialog = find_dialog ();
+  desk_test_iterate ();
+  dialog = desk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Bỏ thay đổi này?");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 2);
   {
     g_autoptr(GPtrArray) quarantined = os_store_list_quarantined (f->store, NULL);
@@ -465,14 +393,14 @@ test_refused_window (Fixture       *f,
   }
 
   /* Confirmed: the first is dropped, with a line in the record's history. */
-  g_assert_null (find_dialog ());
+  g_assert_null (desk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Bỏ"), "clicked");
-  iterate ();
-  dialog = find_dialog ();
+  desk_test_iterate ();
+  dialog = desk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "discard");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
   events_after = os_store_list_events (f->store, os_record_get_local_id (first), &error);
   g_assert_no_error (error);
@@ -482,7 +410,7 @@ test_refused_window (Fixture       *f,
   resend = find_button (GTK_WIDGET (window), "_Gửi lại");
   g_assert_nonnull (resend);
   g_signal_emit_by_name (resend, "clicked");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
   g_assert_cmpint (os_store_count_outbox (f->store), ==, 1);
   g_assert_cmpint (os_store_get_record_sync_state (f->store, os_record_get_id (second)), ==, OS_RECORD_SYNC_PENDING);
@@ -523,7 +451,7 @@ test_no_code_block (Fixture       *f,
   for (int i = 0; i < 100; i++)
     {
       g_usleep (5000);
-      iterate ();
+      desk_test_iterate ();
     }
   g_signal_emit_by_name (search, "activate");
   gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_template_child (GTK_WIDGET (page), R, "name_row")), "Trần Văn Bình");
@@ -533,11 +461,11 @@ test_no_code_block (Fixture       *f,
   g_signal_connect_swapped (page, "record-saved", G_CALLBACK (g_set_object), &saved);
 
   gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
-  iterate ();
+  desk_test_iterate ();
   /* Nothing saved, no number invented, a dialog says why, the form keeps everything. */
   g_assert_cmpint (os_store_count_records (f->store), ==, 0);
   g_assert_null (saved);
-  dialog = find_dialog ();
+  dialog = desk_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Hết số hiệu hồ sơ được cấp cho hôm nay");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Đồng bộ ngay"));
@@ -546,7 +474,7 @@ test_no_code_block (Fixture       *f,
   shoot (GTK_WIDGET (dialog), "no-code-block");
   adw_message_dialog_response (dialog, "close");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  iterate ();
+  desk_test_iterate ();
 
   /* The server leased numbers: the same form saves with the first of them. */
   {
@@ -559,24 +487,24 @@ test_no_code_block (Fixture       *f,
     g_assert_cmpint (os_store_count_free_codes (f->store, AGENCY, &date), ==, 10);
   }
   gtk_widget_activate_action (GTK_WIDGET (page), "reception.save", NULL);
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpint (os_store_count_records (f->store), ==, 1);
   g_assert_nonnull (saved);
   g_assert_true (g_str_has_suffix (os_record_get_code (saved), "-0041"));
 }
 
 static gboolean
+is_label (GtkWidget     *widget,
+          gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static gboolean
 has_label (GtkWidget  *root,
            const char *text)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      if (GTK_IS_LABEL (c) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (c)), text) == 0)
-        return TRUE;
-      if (has_label (c, text))
-        return TRUE;
-    }
-  return FALSE;
+  return desk_test_find_widget (root, is_label, text) != NULL;
 }
 
 static void
@@ -605,7 +533,7 @@ test_record_sync_state (Fixture       *f,
 
   /* The window follows the store: refused now. */
   refuse_oldest (f, "invalid", "Thiếu số định danh.");
-  iterate ();
+  desk_test_iterate ();
   g_assert_false (has_label (GTK_WIDGET (window), "Đang chờ gửi lên máy chủ"));
   g_assert_true (has_label (GTK_WIDGET (window),
                             "Máy chủ đã từ chối một thay đổi: xem danh sách thay đổi bị từ chối (Ctrl+Shift+E)"));
@@ -756,7 +684,7 @@ test_record_edit (Fixture       *f,
 
   /* Ctrl+E's action: the form, filled with the saved values. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "record.edit", NULL));
-  iterate ();
+  desk_test_iterate ();
   g_assert_true (os_record_window_get_editing (window));
   g_assert_true (gtk_widget_get_visible (template_widget (window, "edit_group")));
   g_assert_true (gtk_widget_get_visible (template_widget (window, "save_button")));
@@ -778,7 +706,7 @@ test_record_edit (Fixture       *f,
 
   /* Ctrl+S's action. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "record.save", NULL));
-  iterate ();
+  desk_test_iterate ();
   g_assert_false (os_record_window_get_editing (window));
   g_assert_cmpuint (records_changed, ==, 1);
   g_signal_handlers_disconnect_by_data (f->store, &records_changed);
@@ -871,7 +799,7 @@ test_record_edit_invalid (Fixture       *f,
       set_field (window, "name_row", "Nguyễn Văn Bình");
       set_field (window, bad[i].row, bad[i].text);
       g_assert_false (os_record_window_save_edit (window));
-      iterate ();
+      desk_test_iterate ();
       /* Still editing, a clear message, the row marked, nothing written. */
       g_assert_true (os_record_window_get_editing (window));
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (message)));
@@ -888,7 +816,7 @@ test_record_edit_invalid (Fixture       *f,
   g_assert_false (has_event (f, record, "update"));
 
   /* A record whose result was returned cannot be edited: the button says why. */
-  returned = new_record ("Lê Thị Cúc");
+  returned = os_test_new_record ("Lê Thị Cúc", "Nguyễn Thị Lan");
   g_assert_true (os_store_receive (f->store, returned, g_get_real_time () / G_USEC_PER_SEC, &error));
   g_assert_no_error (error);
   os_record_set_status (returned, OS_STATUS_RETURNED);
@@ -908,32 +836,19 @@ test_record_edit_invalid (Fixture       *f,
   g_assert_false (os_record_window_get_editing (finished));
 }
 
-static OsRecordWindow *
-find_record_window (void)
+static gboolean
+is_visible_label_containing (GtkWidget     *widget,
+                             gconstpointer  text)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-      if (OS_IS_RECORD_WINDOW (window))
-        return OS_RECORD_WINDOW (window);
-    }
-  return NULL;
+  return GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
 }
 
 static gboolean
 has_label_containing (GtkWidget  *root,
                       const char *text)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      if (GTK_IS_LABEL (c) && gtk_widget_is_visible (c) && strstr (gtk_label_get_label (GTK_LABEL (c)), text) != NULL)
-        return TRUE;
-      if (has_label_containing (c, text))
-        return TRUE;
-    }
-  return FALSE;
+  return desk_test_find_widget (root, is_visible_label_containing, text) != NULL;
 }
 
 static void
@@ -963,15 +878,15 @@ test_refused_fix (Fixture       *f,
   fix = find_button (GTK_WIDGET (refused), "_Sửa");
   g_assert_nonnull (fix);
   g_assert_true (gtk_widget_is_sensitive (fix));
-  g_assert_null (find_record_window ());
+  g_assert_null (desk_test_find_toplevel (OS_TYPE_RECORD_WINDOW));
   g_signal_emit_by_name (fix, "clicked");
-  iterate ();
-  editor = find_record_window ();
+  desk_test_iterate ();
+  editor = desk_test_find_toplevel (OS_TYPE_RECORD_WINDOW);
   g_assert_nonnull (editor);
   g_assert_true (os_record_window_get_editing (editor));
   while (!gtk_widget_get_mapped (GTK_WIDGET (editor)))
     g_main_context_iteration (NULL, TRUE);
-  iterate ();
+  desk_test_iterate ();
   /* The record says it was refused, why, and what to do. */
   g_assert_true (has_label_containing (GTK_WIDGET (editor), "Máy chủ từ chối thay đổi “Tiếp nhận hồ sơ”"));
   g_assert_true (has_label_containing (GTK_WIDGET (editor), "không khớp với Cơ sở dữ liệu quốc gia"));
@@ -982,7 +897,7 @@ test_refused_fix (Fixture       *f,
 
   set_field (editor, "id_row", "001099054321");
   g_assert_true (os_record_window_save_edit (editor));
-  iterate ();
+  desk_test_iterate ();
   /* Saved, waiting behind the refused change until "Gửi lại". */
   g_assert_cmpint (os_store_get_record_sync_state (f->store, os_record_get_id (record)), ==, OS_RECORD_SYNC_REFUSED);
   g_assert_true (has_label_containing (GTK_WIDGET (editor), "bấm “Gửi lại” để gửi bản đã sửa"));
@@ -996,7 +911,7 @@ test_refused_fix (Fixture       *f,
     g_assert_nonnull (find_button (GTK_WIDGET (again), "_Gửi lại"));
     g_assert_null (find_button (GTK_WIDGET (again), "Sửa rồi gửi lại"));
     gtk_window_destroy (GTK_WINDOW (again));
-    iterate ();
+    desk_test_iterate ();
   }
   /* The refused list says the fix waits for "Gửi lại". */
   g_assert_true (has_label_containing (GTK_WIDGET (refused), "bấm “Gửi lại” để gửi bản đã sửa."));
@@ -1004,7 +919,7 @@ test_refused_fix (Fixture       *f,
 
   /* "Gửi lại" in the list: one new mutation with the fixed record, nothing refused. */
   g_signal_emit_by_name (find_button (GTK_WIDGET (refused), "_Gửi lại"), "clicked");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpuint (g_list_model_get_n_items (os_refused_window_get_model (refused)), ==, 0);
   g_assert_cmpint (os_store_count_outbox (f->store), ==, 1);
   g_assert_cmpint (os_store_count_quarantined (f->store), ==, 0);
@@ -1050,20 +965,20 @@ test_record_fix_resend (Fixture       *f,
   set_field (window, "phone_row", "0900000000");
   g_assert_true (os_record_window_save_edit (window));
   refuse_oldest (f, "invalid_phone", "Số điện thoại không có thật.");
-  iterate ();
+  desk_test_iterate ();
   fix = find_button (GTK_WIDGET (window), "Sửa rồi gửi lại");
   g_assert_nonnull (fix);
   g_assert_true (has_label_containing (GTK_WIDGET (window), "Số điện thoại không có thật."));
   shoot (GTK_WIDGET (window), "f-record-refused");
   g_signal_emit_by_name (fix, "clicked");
-  iterate ();
+  desk_test_iterate ();
   g_assert_true (os_record_window_get_editing (window));
   set_field (window, "phone_row", "0912345678");
   g_assert_true (os_record_window_save_edit (window));
-  iterate ();
+  desk_test_iterate ();
   g_assert_null (find_button (GTK_WIDGET (window), "Sửa rồi gửi lại"));
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Gửi lại"), "clicked");
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpint (os_store_count_quarantined (f->store), ==, 0);
   g_assert_cmpint (os_store_count_pending (f->store), ==, 1);
   g_assert_true (has_event (f, record, "sync-resend"));
@@ -1150,7 +1065,7 @@ test_records_sync_column (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 400);
   show (f->window);
   gtk_test_widget_wait_for_draw (f->window);
-  iterate ();
+  desk_test_iterate ();
   g_assert_true (gtk_column_view_column_get_visible (os_records_page_get_sync_column (page)));
   g_assert_cmpstr (gtk_column_view_column_get_title (os_records_page_get_sync_column (page)), ==, "Đồng bộ");
   g_assert_cmpuint (count_images_with_tooltip (f->window, "Đã đồng bộ với máy chủ"), ==, 1);
@@ -1166,7 +1081,7 @@ test_records_sync_column (Fixture       *f,
     g_assert_true (os_store_resend_quarantined (f->store, ((OsQuarantined *) g_ptr_array_index (q, 0))->id, &error));
     g_assert_no_error (error);
   }
-  iterate ();
+  desk_test_iterate ();
   g_assert_cmpuint (count_images_with_tooltip (f->window, refused_text), ==, 0);
   g_assert_cmpuint (count_images_with_tooltip (f->window, "Đang chờ gửi lên máy chủ"), ==, 2);
 
@@ -1308,35 +1223,18 @@ one_page_pdf (void)
   return g_bytes_new_take (data, length);
 }
 
+static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  tooltip)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), tooltip) == 0;
+}
+
 static GtkWidget *
 find_tooltip_button (GtkWidget  *root,
                      const char *tooltip)
 {
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (c) && g_strcmp0 (gtk_widget_get_tooltip_text (c), tooltip) == 0)
-        return c;
-      if ((found = find_tooltip_button (c, tooltip)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWindow *
-find_viewer (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-      if (OS_IS_ATTACHMENT_VIEWER (w))
-        return w;
-    }
-  return NULL;
+  return desk_test_find_widget (root, is_button_with_tooltip, tooltip);
 }
 
 /* Runs the main loop until a viewer shows or @seconds pass. */
@@ -1346,7 +1244,7 @@ wait_viewer (double seconds)
   gint64 end = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
   GtkWindow *viewer;
 
-  while ((viewer = find_viewer ()) == NULL && g_get_monotonic_time () < end)
+  while ((viewer = desk_test_find_toplevel (OS_TYPE_ATTACHMENT_VIEWER)) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   return viewer;
 }

@@ -109,20 +109,29 @@ test_refresh (void)
   g_assert_cmpuint (status, ==, 200);
 }
 
+/* Runs @sql (one UPDATE of sessions with the SHA-256 of @token as $1) on the server's
+ * database; it must change exactly one session. */
 static void
-set_grace_over (const char *refresh_token)
+update_session (const char *sql,
+                const char *token)
 {
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, refresh_token, -1);
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
   PGconn *conn = PQconnectdb (os_test_server_get_conninfo (srv));
   const char *params[1] = { hash };
   PGresult *res;
 
   g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  res = PQexecParams (conn, "UPDATE sessions SET prev_until = now () - interval '1 second'"
-                            " WHERE prev_refresh_hash = $1", 1, NULL, params, NULL, NULL, 0);
+  res = PQexecParams (conn, sql, 1, NULL, params, NULL, NULL, 0);
   g_assert_cmpstr (PQcmdTuples (res), ==, "1");
   PQclear (res);
   PQfinish (conn);
+}
+
+static void
+set_grace_over (const char *refresh_token)
+{
+  update_session ("UPDATE sessions SET prev_until = now () - interval '1 second' WHERE prev_refresh_hash = $1",
+                  refresh_token);
 }
 
 /* The grace ends after its time, and as soon as the new refresh token is traded in turn. */
@@ -179,17 +188,8 @@ test_logout (void)
 static void
 expire_access (const char *access_token)
 {
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, access_token, -1);
-  PGconn *conn = PQconnectdb (os_test_server_get_conninfo (srv));
-  const char *params[1] = { hash };
-  PGresult *res;
-
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  res = PQexecParams (conn, "UPDATE sessions SET access_expires = now () - interval '1 second'"
-                            " WHERE access_hash = $1", 1, NULL, params, NULL, NULL, 0);
-  g_assert_cmpstr (PQcmdTuples (res), ==, "1");
-  PQclear (res);
-  PQfinish (conn);
+  update_session ("UPDATE sessions SET access_expires = now () - interval '1 second' WHERE access_hash = $1",
+                  access_token);
 }
 
 /* A desk unlocked offline has no valid access token: its refresh token alone logs out. */
@@ -257,21 +257,12 @@ static void
 test_expired (void)
 {
   g_autoptr(JsonNode) s = st_login (session, base, "an", "mật khẩu 1", desk_a, client);
-  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, st_member (s, "access_token"), -1);
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", st_member (s, "refresh_token"));
   g_autoptr(JsonNode) me = NULL;
   g_autoptr(JsonNode) s2 = NULL;
-  PGconn *conn = PQconnectdb (os_test_server_get_conninfo (srv));
-  const char *params[1] = { hash };
-  PGresult *res;
   guint status = 0;
 
-  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
-  res = PQexecParams (conn, "UPDATE sessions SET access_expires = now () - interval '1 second'"
-                            " WHERE access_hash = $1", 1, NULL, params, NULL, NULL, 0);
-  g_assert_cmpstr (PQcmdTuples (res), ==, "1");
-  PQclear (res);
-  PQfinish (conn);
+  expire_access (st_member (s, "access_token"));
 
   me = st_request (session, base, "GET", "/me", st_member (s, "access_token"), NULL, &status);
   g_assert_cmpuint (status, ==, 401);

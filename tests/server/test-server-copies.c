@@ -74,6 +74,43 @@ test_start_together (void)
                    count_rows (a, "SELECT max (version) FROM schema_version"));
 }
 
+/* "an" logged in on both servers, each with a session of its own: [0] on srv1, [1] on
+ * srv2. */
+typedef struct {
+  SoupSession *sessions[2];
+  const char  *base[2];
+  char        *tokens[2];
+} Both;
+
+static void
+both_login (Both       *both,
+            const char *client_id)
+{
+  OsTestServer *servers[2] = { srv1, srv2 };
+
+  for (guint s = 0; s < 2; s++)
+    {
+      g_autoptr(JsonNode) session = NULL;
+
+      both->sessions[s] = os_test_server_new_session (servers[s]);
+      both->base[s] = os_test_server_get_base_url (servers[s]);
+      session = st_login (both->sessions[s], both->base[s], "an", "pw", desk, client_id);
+      both->tokens[s] = g_strdup (st_member (session, "access_token"));
+    }
+}
+
+static void
+both_clear (Both *both)
+{
+  for (guint s = 0; s < 2; s++)
+    {
+      g_clear_object (&both->sessions[s]);
+      g_clear_pointer (&both->tokens[s], g_free);
+    }
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Both, both_clear)
+
 /* Lease workers: each alternates between the two servers. */
 typedef struct {
   guint     index;
@@ -85,22 +122,10 @@ static gpointer
 lease_thread (gpointer data)
 {
   LeaseWorker *w = data;
-  OsTestServer *servers[2] = { srv1, srv2 };
-  g_autoptr(SoupSession) session1 = os_test_server_new_session (srv1);
-  g_autoptr(SoupSession) session2 = os_test_server_new_session (srv2);
-  SoupSession *sessions[2] = { session1, session2 };
-  g_autofree char *token1 = NULL;
-  g_autofree char *token2 = NULL;
-  char **token[2] = { &token1, &token2 };
+  g_auto(Both) both = { 0 };
   g_autofree char *my_client = st_uuid ();
 
-  for (guint s = 0; s < 2; s++)
-    {
-      g_autoptr(JsonNode) session = st_login (sessions[s], os_test_server_get_base_url (servers[s]),
-                                              "an", "pw", desk, my_client);
-
-      *token[s] = g_strdup (st_member (session, "access_token"));
-    }
+  both_login (&both, my_client);
   for (guint i = 0; ; i++)
     {
       guint s = (i + w->index) % 2;
@@ -108,8 +133,8 @@ lease_thread (gpointer data)
                                                "\"count\":%u}", my_client, ST_AGENCY_A, day,
                                                1 + (i * 7 + w->index * 13) % 1000);
       guint status = 0;
-      g_autoptr(JsonNode) lease = st_request (sessions[s], os_test_server_get_base_url (servers[s]), "POST",
-                                              "/codes/lease", *token[s], body, &status);
+      g_autoptr(JsonNode) lease = st_request (both.sessions[s], both.base[s], "POST", "/codes/lease",
+                                              both.tokens[s], body, &status);
       gint first, last;
 
       if (status == 409)
@@ -197,23 +222,11 @@ static gpointer
 push_thread (gpointer data)
 {
   Pusher *p = data;
-  OsTestServer *servers[2] = { srv1, srv2 };
-  g_autoptr(SoupSession) session1 = os_test_server_new_session (srv1);
-  g_autoptr(SoupSession) session2 = os_test_server_new_session (srv2);
-  SoupSession *sessions[2] = { session1, session2 };
-  g_autofree char *token1 = NULL;
-  g_autofree char *token2 = NULL;
-  char **token[2] = { &token1, &token2 };
+  g_auto(Both) both = { 0 };
   gint first;
 
-  for (guint s = 0; s < 2; s++)
-    {
-      g_autoptr(JsonNode) session = st_login (sessions[s], os_test_server_get_base_url (servers[s]),
-                                              "an", "pw", desk, client);
-
-      *token[s] = g_strdup (st_member (session, "access_token"));
-    }
-  first = st_lease (session1, os_test_server_get_base_url (srv1), token1, client, ST_AGENCY_A, NULL, 30 * 5);
+  both_login (&both, client);
+  first = st_lease (both.sessions[0], both.base[0], both.tokens[0], client, ST_AGENCY_A, NULL, 30 * 5);
   for (guint batch = 0; batch < 30; batch++)
     {
       guint s = (batch + p->index) % 2;
@@ -232,8 +245,8 @@ push_thread (gpointer data)
           g_ptr_array_add (p->pushed, g_steal_pointer (&id));
         }
       g_string_append (body, "]}");
-      answer = st_request (sessions[s], os_test_server_get_base_url (servers[s]), "POST", "/sync/push",
-                           *token[s], body->str, &status);
+      answer = st_request (both.sessions[s], both.base[s], "POST", "/sync/push", both.tokens[s], body->str,
+                           &status);
       g_assert_cmpuint (status, ==, 200);
     }
   g_atomic_int_add (&pushers_running, -1);

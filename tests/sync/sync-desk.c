@@ -8,20 +8,40 @@
 #include "os-error.h"
 #include "os-test-util.h"
 
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+gboolean
+sync_world_init (SyncWorld *w)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  w->server = os_test_server_new ();
+  if (w->server == NULL)
+    return FALSE;
+  g_free (os_test_server_add_unit (w->server, SYNC_AGENCY_A, "UBND Phường Cầu Giấy", NULL));
+  g_free (os_test_server_add_unit (w->server, SYNC_AGENCY_B, "UBND Phường Dịch Vọng", NULL));
+  g_free (os_test_server_add_user (w->server, "an", "mat-khau-an", "reception", SYNC_AGENCY_A));
+  g_free (os_test_server_add_user (w->server, "binh", "mat-khau-binh", "reception", SYNC_AGENCY_A));
+  g_free (os_test_server_add_user (w->server, "giamsat", "mat-khau-gs", "supervisor", SYNC_AGENCY_A));
+  g_free (os_test_server_add_user (w->server, "bao", "mat-khau-bao", "reception", SYNC_AGENCY_B));
+  w->desk1 = os_test_server_add_desk (w->server, SYNC_AGENCY_A, "Quầy 1");
+  w->desk2 = os_test_server_add_desk (w->server, SYNC_AGENCY_A, "Quầy 2");
+  w->desk3 = os_test_server_add_desk (w->server, SYNC_AGENCY_A, "Phòng giám sát");
+  w->desk_b = os_test_server_add_desk (w->server, SYNC_AGENCY_B, "Quầy 1");
+  os_test_server_start (w->server);
+  return TRUE;
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
+void
+sync_world_clear (SyncWorld *w)
 {
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
+  g_clear_pointer (&w->server, os_test_server_free);
+  g_free (w->desk1);
+  g_free (w->desk2);
+  g_free (w->desk3);
+  g_free (w->desk_b);
+}
+
+const char *
+sync_world_url (SyncWorld *w)
+{
+  return os_test_server_get_base_url (w->server);
 }
 
 SyncDesk *
@@ -55,8 +75,8 @@ sync_desk_login (SyncDesk     *desk,
   GAsyncResult *result = NULL;
 
   desk->client = os_api_client_new (base_url, os_test_server_get_tls_database (server));
-  os_api_client_login_async (desk->client, username, password, desk_id, client_id, NULL, on_done, &result);
-  desk->session = os_api_client_login_finish (desk->client, wait_for (&result), &error);
+  os_api_client_login_async (desk->client, username, password, desk_id, client_id, NULL, os_test_store_result, &result);
+  desk->session = os_api_client_login_finish (desk->client, os_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_object_unref (result);
 
@@ -102,8 +122,8 @@ sync_desk_sync (SyncDesk  *desk,
   GAsyncResult *result = NULL;
   gboolean ok;
 
-  os_sync_engine_sync_async (desk->engine, NULL, on_done, &result);
-  ok = os_sync_engine_sync_finish (desk->engine, wait_for (&result), error);
+  os_sync_engine_sync_async (desk->engine, NULL, os_test_store_result, &result);
+  ok = os_sync_engine_sync_finish (desk->engine, os_test_wait_result (&result), error);
   g_object_unref (result);
   return ok;
 }
@@ -184,21 +204,30 @@ sync_today_at (int hour)
   return g_date_time_to_unix (at);
 }
 
-gint64
-sync_server_query_int (OsTestServer *server,
-                       const char   *sql)
+char *
+sync_server_query_text (OsTestServer *server,
+                        const char   *sql)
 {
   PGconn *conn = PQconnectdb (os_test_server_get_conninfo (server));
   PGresult *res;
-  gint64 value;
+  char *value;
 
   if (PQstatus (conn) != CONNECTION_OK)
     g_error ("%s", PQerrorMessage (conn));
   res = PQexec (conn, sql);
   if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
     g_error ("%s: %s", sql, PQresultErrorMessage (res));
-  value = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+  value = g_strdup (PQgetvalue (res, 0, 0));
   PQclear (res);
   PQfinish (conn);
   return value;
+}
+
+gint64
+sync_server_query_int (OsTestServer *server,
+                       const char   *sql)
+{
+  g_autofree char *text = sync_server_query_text (server, sql);
+
+  return g_ascii_strtoll (text, NULL, 10);
 }

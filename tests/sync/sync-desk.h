@@ -11,6 +11,7 @@
 #include "os-store-private.h"
 #include "os-sync-engine.h"
 #include "os-test-server.h"
+#include "os-test-util.h"
 
 G_BEGIN_DECLS
 
@@ -55,11 +56,33 @@ GArray   *sync_desk_receive   (SyncDesk     *desk,
 gint64    sync_desk_query_int (SyncDesk     *desk,
                                const char   *sql);
 
+#define SYNC_AGENCY_A "000.00.11.H26"
+#define SYNC_AGENCY_B "000.00.12.H26"
+
+/* A test server with unit A (reception users an and binh, a supervisor giamsat) and unit B
+ * (reception user bao); desks 1 and 2 at the counter of A, 3 in A's office, one desk in B. */
+typedef struct
+{
+  OsTestServer *server;
+  char         *desk1;
+  char         *desk2;
+  char         *desk3;
+  char         *desk_b;
+} SyncWorld;
+
+/* Starts the server; FALSE (the test skipped) without one. */
+gboolean    sync_world_init  (SyncWorld *w);
+void        sync_world_clear (SyncWorld *w);
+const char *sync_world_url   (SyncWorld *w);
+
 /* Today at @hour:00 in Asia/Ho_Chi_Minh. */
 gint64    sync_today_at       (int           hour);
 /* One integer from the server's database. */
 gint64    sync_server_query_int (OsTestServer *server,
                                  const char   *sql);
+/* One text value from the server's database. */
+char     *sync_server_query_text (OsTestServer *server,
+                                  const char   *sql);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SyncDesk, sync_desk_free)
 

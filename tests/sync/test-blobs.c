@@ -13,73 +13,19 @@
 #include "sync-desk.h"
 #include "sync-proxy.h"
 
-#define AGENCY_A "000.00.11.H26"
-#define AGENCY_B "000.00.12.H26"
+#define AGENCY_A SYNC_AGENCY_A
+#define AGENCY_B SYNC_AGENCY_B
 #define MiB      (1024 * 1024)
-
-typedef struct
-{
-  OsTestServer *server;
-  char         *desk1;
-  char         *desk2;
-  char         *desk3;
-  char         *desk_b;
-} World;
 
 static OsTestServer *current_server;   /* for call_bytes() */
 
-/* Unit A with reception users an and binh and a supervisor; unit B with bao. */
 static gboolean
-world_init (World *w)
+world_init (SyncWorld *w)
 {
-  w->server = os_test_server_new ();
-  if (w->server == NULL)
+  if (!sync_world_init (w))
     return FALSE;
   current_server = w->server;
-  g_free (os_test_server_add_unit (w->server, AGENCY_A, "UBND Phường Cầu Giấy", NULL));
-  g_free (os_test_server_add_unit (w->server, AGENCY_B, "UBND Phường Dịch Vọng", NULL));
-  g_free (os_test_server_add_user (w->server, "an", "mat-khau-an", "reception", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "binh", "mat-khau-binh", "reception", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "giamsat", "mat-khau-gs", "supervisor", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "bao", "mat-khau-bao", "reception", AGENCY_B));
-  w->desk1 = os_test_server_add_desk (w->server, AGENCY_A, "Quầy 1");
-  w->desk2 = os_test_server_add_desk (w->server, AGENCY_A, "Quầy 2");
-  w->desk3 = os_test_server_add_desk (w->server, AGENCY_A, "Phòng giám sát");
-  w->desk_b = os_test_server_add_desk (w->server, AGENCY_B, "Quầy 1");
-  os_test_server_start (w->server);
   return TRUE;
-}
-
-static void
-world_clear (World *w)
-{
-  g_clear_pointer (&w->server, os_test_server_free);
-  g_free (w->desk1);
-  g_free (w->desk2);
-  g_free (w->desk3);
-  g_free (w->desk_b);
-}
-
-static const char *
-url (World *w)
-{
-  return os_test_server_get_base_url (w->server);
-}
-
-static void
-on_done (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
 }
 
 /* Pseudo-random bytes, the same for the same seed. */
@@ -127,32 +73,16 @@ receive_one (SyncDesk   *desk,
   return g_array_index (ids, gint64, 0);
 }
 
-/* One text value from the server's database. */
-static char *
-server_query_text (OsTestServer *server,
-                   const char   *sql)
-{
-  PGconn *conn = PQconnectdb (os_test_server_get_conninfo (server));
-  PGresult *res = PQexec (conn, sql);
-  char *value;
-
-  if (PQresultStatus (res) != PGRES_TUPLES_OK || PQntuples (res) != 1)
-    g_error ("%s: %s", sql, PQresultErrorMessage (res));
-  value = g_strdup (PQgetvalue (res, 0, 0));
-  PQclear (res);
-  PQfinish (conn);
-  return value;
-}
-
-/* The SHA-256 of the blob's bytes as the server stores them. */
-static char *
-server_blob_sha256 (OsTestServer *server,
+/* The SHA-256 of the blob's bytes as the server stores them is @sha256. */
+static void
+assert_server_blob (OsTestServer *server,
                     const char   *sha256)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT encode (sha256 (coalesce (string_agg (data, ''::bytea ORDER BY pos), "
                                           "''::bytea)), 'hex') FROM blob_chunks WHERE sha256 = '%s'", sha256);
+  g_autofree char *server_sha = sync_server_query_text (server, sql);
 
-  return server_query_text (server, sql);
+  g_assert_cmpstr (server_sha, ==, sha256);
 }
 
 static gint64
@@ -267,8 +197,8 @@ fetch_blob (SyncDesk     *desk,
   GAsyncResult *result = NULL;
   gboolean ok;
 
-  os_sync_engine_fetch_blob_async (desk->engine, sha256, size, cancellable, on_done, &result);
-  ok = os_sync_engine_fetch_blob_finish (desk->engine, wait_for (&result), error);
+  os_sync_engine_fetch_blob_async (desk->engine, sha256, size, cancellable, os_test_store_result, &result);
+  ok = os_sync_engine_fetch_blob_finish (desk->engine, os_test_wait_result (&result), error);
   g_object_unref (result);
   return ok;
 }
@@ -315,7 +245,7 @@ on_progress_cancel (OsSyncEngine *engine,
 static void
 test_attach_and_fetch (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(SyncDesk) sup = NULL;
   g_autoptr(SyncDesk) b = NULL;
@@ -324,7 +254,6 @@ test_attach_and_fetch (void)
   g_autoptr(GPtrArray) attachments = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *sha256 = NULL;
-  g_autofree char *server_sha = NULL;
   g_autofree char *partial = NULL;
   g_autofree char *get_path = NULL;
   Canceller canceller = { cancellable, 4 * MiB, 0 };
@@ -335,7 +264,7 @@ test_attach_and_fetch (void)
 
   if (!world_init (&w))
     return;
-  a = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  a = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
   g_assert_no_error (error);
   local_id = receive_one (a, "Người có tệp");
@@ -345,12 +274,11 @@ test_attach_and_fetch (void)
   /* The file went up before the attachment, whole and checked. */
   g_assert_cmpint (server_blob_int (w.server, sha256, "complete::int"), ==, 1);
   g_assert_cmpint (server_blob_int (w.server, sha256, "size"), ==, (gint64) g_bytes_get_size (content));
-  server_sha = server_blob_sha256 (w.server, sha256);
-  g_assert_cmpstr (server_sha, ==, sha256);
+  assert_server_blob (w.server, sha256);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM attachments WHERE NOT deleted"), ==, 1);
 
   /* The supervisor's desk gets the record and its attachment row, not the file yet. */
-  sup = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk3, "giamsat", "mat-khau-gs");
+  sup = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk3, "giamsat", "mat-khau-gs");
   g_assert_true (sync_desk_sync (sup, &error));
   g_assert_no_error (error);
   {
@@ -449,7 +377,7 @@ test_attach_and_fetch (void)
   }
 
   /* A user of unit B sees nothing: the same 404 as for a file that does not exist. */
-  b = sync_desk_new (w.server, url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
+  b = sync_desk_new (w.server, sync_world_url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
   {
     guint status = 0;
     g_autoptr(GBytes) none = call_bytes (b, "GET", get_path, NULL, NULL, &status, NULL, &error);
@@ -471,7 +399,7 @@ test_attach_and_fetch (void)
     g_assert_cmpstr (error_code (none), ==, "not_found");
   }
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (2) The server refuses an attach whose file it does not have. ----------------------- */
@@ -487,9 +415,9 @@ push_json (SyncDesk   *desk,
   JsonObject *object;
 
   g_assert_true (json_parser_load_from_data (parser, body_text, -1, &error));
-  os_api_client_call_async (desk->client, "POST", "/sync/push", json_parser_get_root (parser), NULL, on_done,
+  os_api_client_call_async (desk->client, "POST", "/sync/push", json_parser_get_root (parser), NULL, os_test_store_result,
                             &result);
-  answer = os_api_client_call_finish (desk->client, wait_for (&result), NULL, &error);
+  answer = os_api_client_call_finish (desk->client, os_test_wait_result (&result), NULL, &error);
   g_object_unref (result);
   g_assert_no_error (error);
   object = json_node_get_object (answer);
@@ -499,7 +427,7 @@ push_json (SyncDesk   *desk,
 static void
 test_missing_refused (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) content = make_content (300000, 2);
@@ -520,7 +448,7 @@ test_missing_refused (void)
 
   if (!world_init (&w))
     return;
-  a = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  a = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
   local_id = receive_one (a, "Người thiếu tệp");
   sync_desk_sync_all (a, 3);
@@ -576,7 +504,7 @@ test_missing_refused (void)
   g_assert_no_error (error);
   g_assert_cmpuint (pending->len, ==, 0);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (2b) Knowing a file's SHA-256 is not enough to read it or attach it: a user of another
@@ -613,7 +541,7 @@ attach_body (SyncDesk   *desk,
 static void
 test_hash_is_not_enough (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(SyncDesk) b = NULL;
   g_autoptr(GError) error = NULL;
@@ -630,7 +558,7 @@ test_hash_is_not_enough (void)
 
   if (!world_init (&w))
     return;
-  a = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  a = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
   sha256 = attach_content (a, receive_one (a, "Người của đơn vị A"), content, "a.pdf");
   sync_desk_sync_all (a, 3);
@@ -639,7 +567,7 @@ test_hash_is_not_enough (void)
   get_path = g_strconcat ("/blobs/", sha256, NULL);
   status_path = g_strconcat (get_path, "/status", NULL);
 
-  b = sync_desk_new (w.server, url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
+  b = sync_desk_new (w.server, sync_world_url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
   g_assert_true (sync_desk_sync (b, &error));
   local_b = receive_one (b, "Người của đơn vị B");
   sync_desk_sync_all (b, 3);
@@ -701,7 +629,7 @@ test_hash_is_not_enough (void)
     g_assert_true (g_bytes_equal (answer, content));
   }
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (3) A 50 MB file, the network cut half way, then resumed. --------------------------- */
@@ -709,7 +637,7 @@ test_hash_is_not_enough (void)
 static void
 test_resume_50mb (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(SyncDesk) other = NULL;
   g_autoptr(GError) error = NULL;
@@ -717,7 +645,6 @@ test_resume_50mb (void)
   g_autoptr(GBytes) content2 = make_content (50 * 1000 * 1000, 4);
   g_autofree char *sha256 = NULL;
   g_autofree char *sha256_2 = NULL;
-  g_autofree char *server_sha = NULL;
   gint64 size = (gint64) g_bytes_get_size (content);
   gint64 first, second, received, started;
   double seconds;
@@ -761,12 +688,11 @@ test_resume_50mb (void)
   g_assert_cmpint (second, <, size * 6 / 10);
   g_assert_cmpint (second, >=, size - received);
   g_assert_cmpint (server_blob_int (w.server, sha256, "complete::int"), ==, 1);
-  server_sha = server_blob_sha256 (w.server, sha256);
-  g_assert_cmpstr (server_sha, ==, sha256);
+  assert_server_blob (w.server, sha256);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM attachments"), ==, 1);
 
   /* A figure, not an assertion: a whole 50 MB upload straight to the server on loopback. */
-  other = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
+  other = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
   g_assert_true (sync_desk_sync (other, &error));
   sha256_2 = attach_content (other, receive_one (other, "Người thứ hai"), content2, "ho-so-2.pdf");
   started = g_get_monotonic_time ();
@@ -787,7 +713,7 @@ test_resume_50mb (void)
 
   g_clear_pointer (&a, sync_desk_free);
   sync_proxy_free (proxy);
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (3b) A kept-alive connection found dead: libsoup sends the PUT again on a new one, with
@@ -796,12 +722,11 @@ test_resume_50mb (void)
 static void
 test_connection_dropped (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) content = make_content (5 * MiB + 3, 8);
   g_autofree char *sha256 = NULL;
-  g_autofree char *server_sha = NULL;
   SyncProxy *proxy;
 
   if (!world_init (&w))
@@ -825,12 +750,11 @@ test_connection_dropped (void)
   g_assert_no_error (error);
   g_assert_cmpint (os_store_count_pending (a->store), ==, 0);
   g_assert_cmpint (server_blob_int (w.server, sha256, "complete::int"), ==, 1);
-  server_sha = server_blob_sha256 (w.server, sha256);
-  g_assert_cmpstr (server_sha, ==, sha256);
+  assert_server_blob (w.server, sha256);
 
   g_clear_pointer (&a, sync_desk_free);
   sync_proxy_free (proxy);
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (4) A chunk at the wrong offset gets 409 with the server's offset; the engine goes on
@@ -845,7 +769,7 @@ on_progress_interfere (OsSyncEngine *engine,
                        gpointer      user_data)
 {
   GBytes **other_chunk = user_data;
-  World *w = g_object_get_data (G_OBJECT (engine), "world");
+  SyncWorld *w = g_object_get_data (G_OBJECT (engine), "world");
   g_autofree char *pos = NULL;
   g_autofree char *received = NULL;
   const char *values[3];
@@ -879,7 +803,7 @@ on_progress_interfere (OsSyncEngine *engine,
 static void
 test_wrong_offset (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) content = make_content (3 * MiB + 77, 5);
@@ -889,13 +813,12 @@ test_wrong_offset (void)
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree char *sha256 = NULL;
   g_autofree char *sha256_2 = NULL;
-  g_autofree char *server_sha = NULL;
   GBytes *other_chunk = NULL;
   guint status = 0;
 
   if (!world_init (&w))
     return;
-  a = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  a = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
   g_checksum_update (sum, g_bytes_get_data (content, NULL), g_bytes_get_size (content));
   sha256 = g_strdup (g_checksum_get_string (sum));
@@ -955,8 +878,7 @@ test_wrong_offset (void)
   attach_content (a, receive_one (a, "Người gửi tiếp"), content, "tiep.pdf");
   sync_desk_sync_all (a, 3);
   g_assert_cmpint (server_blob_int (w.server, sha256, "complete::int"), ==, 1);
-  server_sha = server_blob_sha256 (w.server, sha256);
-  g_assert_cmpstr (server_sha, ==, sha256);
+  assert_server_blob (w.server, sha256);
 
   /* The server's copy moves on while the engine uploads: its next chunk gets 409 and it
    * goes on from the server's offset. */
@@ -967,12 +889,10 @@ test_wrong_offset (void)
   sync_desk_sync_all (a, 3);
   g_assert_null (other_chunk);   /* the interference happened */
   g_assert_cmpint (server_blob_int (w.server, sha256_2, "complete::int"), ==, 1);
-  g_clear_pointer (&server_sha, g_free);
-  server_sha = server_blob_sha256 (w.server, sha256_2);
-  g_assert_cmpstr (server_sha, ==, sha256_2);
+  assert_server_blob (w.server, sha256_2);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM attachments"), ==, 2);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (5) A file whose bytes do not hash to its name is thrown away. ---------------------- */
@@ -980,7 +900,7 @@ test_wrong_offset (void)
 static void
 test_corrupt_hash (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) content = make_content (MiB + 10, 7);
@@ -993,7 +913,7 @@ test_corrupt_hash (void)
 
   if (!world_init (&w))
     return;
-  a = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  a = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
 
   /* Through the API: the last chunk makes the server check, and refuse. */
@@ -1056,7 +976,7 @@ test_corrupt_hash (void)
   g_assert_cmpint (os_store_count_pending (a->store), ==, 0);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM records"), ==, 2);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 int

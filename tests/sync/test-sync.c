@@ -12,55 +12,9 @@
 #include "sync-desk.h"
 #include "sync-proxy.h"
 
-#define AGENCY_A "000.00.11.H26"
-#define AGENCY_B "000.00.12.H26"
+#define AGENCY_A SYNC_AGENCY_A
+#define AGENCY_B SYNC_AGENCY_B
 
-typedef struct
-{
-  OsTestServer *server;
-  char         *desk1;
-  char         *desk2;
-  char         *desk3;
-  char         *desk_b;
-} World;
-
-/* Unit A with reception users an and binh and a supervisor, unit B with user bao; desks
- * 1 and 2 at the counter of A, 3 in A's office, one desk in B. */
-static gboolean
-world_init (World *w)
-{
-  w->server = os_test_server_new ();
-  if (w->server == NULL)
-    return FALSE;
-  g_free (os_test_server_add_unit (w->server, AGENCY_A, "UBND Phường Cầu Giấy", NULL));
-  g_free (os_test_server_add_unit (w->server, AGENCY_B, "UBND Phường Dịch Vọng", NULL));
-  g_free (os_test_server_add_user (w->server, "an", "mat-khau-an", "reception", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "binh", "mat-khau-binh", "reception", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "giamsat", "mat-khau-gs", "supervisor", AGENCY_A));
-  g_free (os_test_server_add_user (w->server, "bao", "mat-khau-bao", "reception", AGENCY_B));
-  w->desk1 = os_test_server_add_desk (w->server, AGENCY_A, "Quầy 1");
-  w->desk2 = os_test_server_add_desk (w->server, AGENCY_A, "Quầy 2");
-  w->desk3 = os_test_server_add_desk (w->server, AGENCY_A, "Phòng giám sát");
-  w->desk_b = os_test_server_add_desk (w->server, AGENCY_B, "Quầy 1");
-  os_test_server_start (w->server);
-  return TRUE;
-}
-
-static void
-world_clear (World *w)
-{
-  g_clear_pointer (&w->server, os_test_server_free);
-  g_free (w->desk1);
-  g_free (w->desk2);
-  g_free (w->desk3);
-  g_free (w->desk_b);
-}
-
-static const char *
-url (World *w)
-{
-  return os_test_server_get_base_url (w->server);
-}
 
 static void
 assert_all_sent (SyncDesk *desk)
@@ -75,7 +29,7 @@ assert_all_sent (SyncDesk *desk)
 static void
 test_offline_day (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d1 = NULL;
   g_autoptr(SyncDesk) d2 = NULL;
   g_autoptr(SyncDesk) sup = NULL;
@@ -85,10 +39,10 @@ test_offline_day (void)
   gint64 morning = sync_today_at (8);
   gint64 started;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d1 = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
-  d2 = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
+  d1 = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d2 = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
   os_sync_engine_set_block_size (d1->engine, 500);
   os_sync_engine_set_block_size (d2->engine, 500);
 
@@ -129,7 +83,7 @@ test_offline_day (void)
   g_assert_cmpint (sync_desk_query_int (d1, "SELECT COUNT(*) FROM records WHERE synced = 0"), ==, 0);
 
   /* A supervisor's desk sees them all, each once. */
-  sup = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk3, "giamsat", "mat-khau-gs");
+  sup = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk3, "giamsat", "mat-khau-gs");
   started = g_get_monotonic_time ();
   g_assert_true (sync_desk_sync (sup, &error));
   g_test_message ("a supervisor's desk pulled 1000 records in %.2f s",
@@ -140,7 +94,7 @@ test_offline_day (void)
   g_assert_cmpint (sync_desk_query_int (sup, "SELECT COUNT(*) FROM records_fts"), ==, 1000);
   g_assert_cmpint (os_store_count_outbox (sup->store), ==, 0);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (b) The server killed in the middle of a batch, then restarted. --------------------- */
@@ -185,16 +139,16 @@ killer_thread (gpointer data)
 static void
 test_server_killed (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   guint cut = 0;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   os_sync_engine_set_block_size (d->engine, 400);
   g_assert_true (sync_desk_sync (d, &error));
   ids = sync_desk_receive (d, 400, sync_today_at (9), 5, "Người nộp");
@@ -243,7 +197,7 @@ test_server_killed (void)
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM mutations"), ==, 400);
   g_assert_cmpint (sync_desk_query_int (d, "SELECT COUNT(*) FROM records WHERE synced = 1 AND version = 1"), ==, 400);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (c) Answers lost after the server committed. ---------------------------------------- */
@@ -251,13 +205,13 @@ test_server_killed (void)
 static void
 test_lost_answers (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   SyncProxy *proxy;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
   proxy = sync_proxy_new (os_test_server_get_port (w.server), os_test_server_get_tls_database (w.server));
   d = sync_desk_new (w.server, sync_proxy_get_base_url (proxy), AGENCY_A, w.desk1, "an", "mat-khau-an");
@@ -285,7 +239,7 @@ test_lost_answers (void)
 
   g_clear_pointer (&d, sync_desk_free);
   sync_proxy_free (proxy);
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (d) A conflicting edit from two desks. ----------------------------------------------- */
@@ -307,22 +261,13 @@ edit_notes (SyncDesk   *desk,
 static char *
 server_notes (OsTestServer *server)
 {
-  PGconn *conn = PQconnectdb (os_test_server_get_conninfo (server));
-  PGresult *res = PQexec (conn, "SELECT data->>'notes' || '@' || version FROM records");
-  char *value;
-
-  g_assert_cmpint (PQresultStatus (res), ==, PGRES_TUPLES_OK);
-  g_assert_cmpint (PQntuples (res), ==, 1);
-  value = g_strdup (PQgetvalue (res, 0, 0));
-  PQclear (res);
-  PQfinish (conn);
-  return value;
+  return sync_server_query_text (server, "SELECT data->>'notes' || '@' || version FROM records");
 }
 
 static void
 test_conflict (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d1 = NULL;
   g_autoptr(SyncDesk) d2 = NULL;
   g_autoptr(GArray) ids = NULL;
@@ -334,10 +279,10 @@ test_conflict (void)
   g_autofree char *notes = NULL;
   OsQuarantined *q;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d1 = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
-  d2 = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
+  d1 = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d2 = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk2, "binh", "mat-khau-binh");
   g_assert_true (sync_desk_sync (d1, &error));
   ids = sync_desk_receive (d1, 1, sync_today_at (10), 1, "Người nộp");
   record = os_store_load_record (d1->store, g_array_index (ids, gint64, 0), &error);
@@ -388,7 +333,7 @@ test_conflict (void)
   g_assert_cmpstr (os_record_get_notes (on_d1), ==, "Sửa tại quầy 2");
   g_assert_cmpint (sync_desk_query_int (d1, "SELECT version FROM records"), ==, 3);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (e) A user of unit A cannot read or write unit B. ------------------------------------ */
@@ -396,7 +341,7 @@ test_conflict (void)
 static void
 test_units_apart (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) b = NULL;
   g_autoptr(SyncDesk) a = NULL;
   g_autoptr(GArray) ids_b = NULL;
@@ -405,9 +350,9 @@ test_units_apart (void)
   g_autoptr(GError) error = NULL;
   GDate today;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  b = sync_desk_new (w.server, url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
+  b = sync_desk_new (w.server, sync_world_url (&w), AGENCY_B, w.desk_b, "bao", "mat-khau-bao");
   g_assert_true (sync_desk_sync (b, &error));
   ids_b = sync_desk_receive (b, 3, sync_today_at (10), 1, "Người nộp B");
   sync_desk_sync_all (b, 3);
@@ -417,7 +362,7 @@ test_units_apart (void)
    * then an officer of unit A logs in on it. */
   a = sync_desk_new_unenrolled (AGENCY_B);
   ids_a = sync_desk_receive (a, 2, sync_today_at (11), 1, "Người nộp A");
-  sync_desk_login (a, w.server, url (&w), w.desk1, "an", "mat-khau-an");
+  sync_desk_login (a, w.server, sync_world_url (&w), w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (a, &error));
   g_assert_no_error (error);
 
@@ -437,7 +382,7 @@ test_units_apart (void)
   g_assert_cmpint (sync_desk_query_int (a, "SELECT COUNT(*) FROM records WHERE applicant_name LIKE 'Người nộp B%'"),
                    ==, 0);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* (f) Out of leased numbers while offline. --------------------------------------------- */
@@ -445,7 +390,7 @@ test_units_apart (void)
 static void
 test_out_of_numbers (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
@@ -455,9 +400,9 @@ test_out_of_numbers (void)
   guint number;
   gint64 now = sync_today_at (14);
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   os_sync_engine_set_block_size (d->engine, 5);
   g_assert_true (sync_desk_sync (d, &error));
   g_assert_no_error (error);
@@ -491,7 +436,7 @@ test_out_of_numbers (void)
   assert_all_sent (d);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM records"), ==, 6);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* The engine in the background: start, local changes, the server going and coming. --- */
@@ -526,15 +471,15 @@ on_notify (GObject    *object,
 static void
 test_background (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   gboolean was_offline = FALSE;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_signal_connect (d->engine, "notify::state", G_CALLBACK (on_notify), seen);
   os_sync_engine_start (d->engine);
   g_assert_true (wait_until_sent (d, 60));
@@ -565,43 +510,33 @@ test_background (void)
   g_assert_true (g_ptr_array_find (seen, GINT_TO_POINTER (OS_SYNC_STATE_SYNCING + 1), NULL));
   os_sync_engine_stop (d->engine);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 /* A session revoked elsewhere: the desk stops and asks for a new login. ---------------- */
 
 static void
-on_logged_out (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static void
 test_logged_out (void)
 {
-  World w = { 0 };
+  SyncWorld w = { 0 };
   g_autoptr(SyncDesk) d = NULL;
   g_autoptr(OsApiClient) other = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = NULL;
   GAsyncResult *result = NULL;
 
-  if (!world_init (&w))
+  if (!sync_world_init (&w))
     return;
-  d = sync_desk_new (w.server, url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
+  d = sync_desk_new (w.server, sync_world_url (&w), AGENCY_A, w.desk1, "an", "mat-khau-an");
   g_assert_true (sync_desk_sync (d, &error));
   g_assert_no_error (error);
   ids = sync_desk_receive (d, 2, sync_today_at (16), 1, "Người nộp");
 
   /* The same session logged out from elsewhere (its tokens revoked). */
-  other = os_api_client_new (url (&w), os_test_server_get_tls_database (w.server));
+  other = os_api_client_new (sync_world_url (&w), os_test_server_get_tls_database (w.server));
   os_api_client_set_tokens (other, d->session->access_token, d->session->refresh_token);
-  os_api_client_logout_async (other, NULL, on_logged_out, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (os_api_client_logout_finish (other, result, &error));
+  os_api_client_logout_async (other, NULL, os_test_store_result, &result);
+  g_assert_true (os_api_client_logout_finish (other, os_test_wait_result (&result), &error));
   g_assert_no_error (error);
   g_clear_object (&result);
   g_assert_null (os_api_client_get_refresh_token (other));
@@ -619,10 +554,8 @@ test_logged_out (void)
     g_autofree char *client_id = os_store_dup_client_id (d->store);
     g_autoptr(OsApiSession) session = NULL;
 
-    os_api_client_login_async (d->client, "an", "mat-khau-an", w.desk1, client_id, NULL, on_logged_out, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    session = os_api_client_login_finish (d->client, result, &error);
+    os_api_client_login_async (d->client, "an", "mat-khau-an", w.desk1, client_id, NULL, os_test_store_result, &result);
+    session = os_api_client_login_finish (d->client, os_test_wait_result (&result), &error);
     g_assert_no_error (error);
     g_clear_object (&result);
   }
@@ -630,7 +563,7 @@ test_logged_out (void)
   assert_all_sent (d);
   g_assert_cmpint (sync_server_query_int (w.server, "SELECT COUNT(*) FROM records"), ==, 2);
 
-  world_clear (&w);
+  sync_world_clear (&w);
 }
 
 int
