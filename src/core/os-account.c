@@ -359,6 +359,54 @@ bind_store (OsAccount     *self,
 }
 
 static void
+store_new_token (GTask *task)
+{
+  OsAccount *self = g_task_get_source_object (task);
+  LoginData *data = g_task_get_task_data (task);
+
+  os_credentials_store_async (self->base_url, data->username, data->session->refresh_token,
+                              g_task_get_cancellable (task), on_token_stored, task);
+}
+
+static void
+on_previous_session_revoked (GObject      *source,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  GTask *task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Best effort: a session that cannot be revoked now still expires on the server. */
+  if (!os_api_client_logout_finish (OS_API_CLIENT (source), result, &error))
+    g_message ("The previous session could not be revoked: %s", error->message);
+  store_new_token (task);
+}
+
+/* A new online login while the keyring still holds the token of an earlier session (the
+ * app was closed without logging out): that session is revoked on the server before its
+ * token is replaced, so no forgotten session stays usable for its whole lifetime. */
+static void
+on_previous_token (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GTask *task = user_data;
+  OsAccount *self = g_task_get_source_object (task);
+  LoginData *data = g_task_get_task_data (task);
+  g_autofree char *previous = os_credentials_lookup_finish (result, NULL);
+  g_autoptr(OsApiClient) client = NULL;
+
+  if (previous == NULL || g_strcmp0 (previous, data->session->refresh_token) == 0)
+    {
+      store_new_token (task);
+      return;
+    }
+  client = os_api_client_new (self->base_url, self->tls_database);
+  os_api_client_set_tokens (client, NULL, previous);
+  os_api_client_logout_async (client, g_task_get_cancellable (task), on_previous_session_revoked, task);
+}
+
+static void
 on_verifier_hashed (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
@@ -378,8 +426,8 @@ on_verifier_hashed (GObject      *source,
 
   os_api_client_set_tokens (data->client, data->session->access_token, data->session->refresh_token);
   cancellable = g_task_get_cancellable (task);
-  os_credentials_store_async (self->base_url, data->username, data->session->refresh_token,
-                              cancellable, on_token_stored, g_steal_pointer (&task));
+  os_credentials_lookup_async (self->base_url, data->username, cancellable,
+                               on_previous_token, g_steal_pointer (&task));
 }
 
 static void

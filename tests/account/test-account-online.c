@@ -140,6 +140,17 @@ test_login_logout (void)
   g_assert_nonnull (token);
   g_clear_object (&again);
 
+  /* The app is closed without logging out and the officer logs in online again: the
+   * earlier session is revoked, not left to expire, and the keyring holds the new one. */
+  again = new_account (srv, desk, dir);
+  g_assert_true (os_test_account_login (again, "lan", "mat-khau-cua-lan", &error));
+  g_assert_no_error (error);
+  assert_refresh_refused (srv, token);
+  g_free (token);
+  token = os_test_credentials_lookup (os_test_server_get_base_url (srv), "lan");
+  g_assert_cmpstr (token, ==, os_api_client_get_refresh_token (os_account_get_client (again)));
+  g_clear_object (&again);
+
   /* The server goes away: the officer unlocks offline with the same password, and the
    * keyring's token is ready for when it comes back. */
   os_test_server_kill (srv);
