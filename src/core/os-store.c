@@ -3772,6 +3772,11 @@ os_store_apply_catalogue (OsStore     *self,
       return FALSE;
     }
 
+  /* Version 0 with nothing in it: no catalogue was ever imported on the server. The desk
+   * keeps the one it has rather than being left with none to receive against. */
+  if (data_int (root, "version", -1) == 0 && json_array_get_length (procedures) == 0)
+    return TRUE;
+
   if (!exec (self, "BEGIN IMMEDIATE", error) ||
       !exec (self, "DELETE FROM procedures", error))
     goto fail;

@@ -951,6 +951,15 @@ test_catalogue (Fixture *f, gconstpointer data)
   etag = os_store_dup_setting (f->store, "catalogue-etag");
   g_assert_cmpstr (etag, ==, "\"v3\"");
 
+  /* A server that never had a catalogue imported (version 0, empty) leaves the desk's. */
+  g_assert_true (json_parser_load_from_data (parser, "{\"version\":0,\"procedures\":[]}", -1, NULL));
+  g_assert_true (os_store_apply_catalogue (f->store, json_parser_get_root (parser), "\"v0\"", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (os_store_get_procedures (f->store)), ==, 2);
+  g_free (etag);
+  etag = os_store_dup_setting (f->store, "catalogue-etag");
+  g_assert_cmpstr (etag, ==, "\"v3\"");
+
   g_assert_true (json_parser_load_from_data (parser, "{\"procedures\":{}}", -1, NULL));
   g_assert_false (os_store_apply_catalogue (f->store, json_parser_get_root (parser), "x", &error));
   g_assert_error (error, OS_ERROR, OS_ERROR_PROTOCOL);
