@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench-stats.h"
 #include "os-test-server.h"
 
 #define AGENCY "000.00.11.H26"
@@ -345,26 +346,6 @@ pull_next (Client *c)
   soup_session_send_and_read_async (c->session, msg, G_PRIORITY_DEFAULT, NULL, pull_done_cb, c);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *sorted,
-            double  p)
-{
-  guint i;
-
-  if (sorted->len == 0)
-    return 0;
-  i = (guint) (p * (sorted->len - 1) + 0.5);
-  return g_array_index (sorted, double, MIN (i, sorted->len - 1));
-}
 
 static gint64
 status_kb (GPid        pid,
@@ -390,6 +371,7 @@ main (int    argc,
   Client *clients;
   gint64 t0;
   double push_s, pull_s;
+  BenchStats stats;
   guint total_pushed = 0;
   guint phase_pushed[2] = { 0, 0 };
   double rate[2] = { 0, 0 }, p99[2] = { 0, 0 };
@@ -494,7 +476,7 @@ main (int    argc,
         }
       g_main_loop_run (loop);
       push_s = (g_get_monotonic_time () - start_us) / 1e6;
-      g_array_sort (latencies, compare_doubles);
+      stats = bench_stats_of (latencies);
       phase_pushed[phase] = 0;
       for (int i = 0; i < opt_clients; i++)
         phase_pushed[phase] += clients[i].pushed;
@@ -504,10 +486,9 @@ main (int    argc,
                "latency per batch p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
                interval_us > 0 ? "paced" : "flat out", phase_pushed[phase], push_s,
                phase_pushed[phase] / push_s, latencies->len, opt_batch,
-               percentile (latencies, 0.5), percentile (latencies, 0.9), percentile (latencies, 0.99),
-               percentile (latencies, 1.0));
+               stats.median, stats.p90, stats.p99, stats.max);
       rate[phase] = phase_pushed[phase] / push_s;
-      p99[phase] = percentile (latencies, 0.99);
+      p99[phase] = stats.p99;
       if (failed)
         break;
     }

@@ -21,6 +21,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "bench-stats.h"
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -57,36 +58,12 @@ typedef struct
   double   rss_mb;
 } Run;
 
-typedef struct
-{
-  double median;
-  double p90;
-  double max;
-} Stats;
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
+typedef BenchStats Stats;
 
 static Stats
 stats_of (GArray *values)
 {
-  Stats s = { 0, 0, 0 };
-  guint n = values->len;
-
-  if (n == 0)
-    return s;
-  g_array_sort (values, compare_doubles);
-  s.median = n % 2 ? g_array_index (values, double, n / 2)
-                   : (g_array_index (values, double, n / 2 - 1) + g_array_index (values, double, n / 2)) / 2;
-  s.p90 = g_array_index (values, double, MIN (n - 1, (guint) ((n * 9 + 9) / 10) - 1));
-  s.max = g_array_index (values, double, n - 1);
-  return s;
+  return bench_stats_of (values);
 }
 
 /* Reads the child's output until it exits or @deadline passes, noting when the

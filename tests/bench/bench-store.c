@@ -19,6 +19,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "bench-stats.h"
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -80,36 +81,12 @@ check (gboolean    ok,
 
 /* Figures --------------------------------------------------------------------------- */
 
-typedef struct
-{
-  double median;
-  double p90;
-  double max;
-} Stats;
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
+typedef BenchStats Stats;
 
 static Stats
-stats_of (GArray *ms)
+stats_of (GArray *values)
 {
-  Stats s = { 0, 0, 0 };
-  guint n = ms->len;
-
-  if (n == 0)
-    return s;
-  g_array_sort (ms, compare_doubles);
-  s.median = n % 2 ? g_array_index (ms, double, n / 2)
-                   : (g_array_index (ms, double, n / 2 - 1) + g_array_index (ms, double, n / 2)) / 2;
-  s.p90 = g_array_index (ms, double, MIN (n - 1, (guint) ((n * 9 + 9) / 10) - 1));
-  s.max = g_array_index (ms, double, n - 1);
-  return s;
+  return bench_stats_of (values);
 }
 
 static double

@@ -7,6 +7,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "bench-stats.h"
 #include <cairo-pdf.h>
 #include <glib/gstdio.h>
 
@@ -16,20 +17,11 @@
 #define PAGES 200
 #define RUNS 7
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
 static double
 median (double *values,
         int     n)
 {
-  qsort (values, n, sizeof (double), compare_doubles);
-  return values[n / 2];
+  return bench_stats_of_array (values, (guint) n).median;
 }
 
 int
