@@ -6,6 +6,16 @@
 
 #include "os-test-util.h"
 
+char *
+os_test_make_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
 void
 os_test_remove_tree (const char *path)
 {

@@ -8,6 +8,9 @@
 
 G_BEGIN_DECLS
 
+/* A new empty directory from g_dir_make_tmp (@tmpl, as "name-XXXXXX"); fails the test if
+ * it cannot be made. */
+char     *os_test_make_dir    (const char         *tmpl);
 /* Removes @path and everything below it. */
 void      os_test_remove_tree (const char         *path);
 /* Runs a tool (searched in PATH) and returns its standard output; a tool that cannot

@@ -318,31 +318,6 @@ make_scanned_slip (void)
   return pixbuf;
 }
 
-static char *
-make_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("test-document-pdf-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* Tests */
 
 /* A printed page scanned in grey at 300 dpi is written as 1-bit lineart; forced to grey it
@@ -350,7 +325,7 @@ remove_dir (const char *dir)
 static void
 test_a4_scanned (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "tai-lieu.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
   g_autoptr(GdkPixbuf) page = NULL;
@@ -423,14 +398,14 @@ test_a4_scanned (void)
   g_test_message ("scanned A4 page at 300 dpi, grey JPEG: %" G_GINT64_FORMAT " bytes", size);
   g_assert_cmpint (size, <, 1024 * 1024);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* A grey page with tones (a photograph, a grey seal) stays an 8-bit grey JPEG. */
 static void
 test_a4_gray (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "anh-xam.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
   g_autoptr(GdkPixbuf) page = make_page (A4_W, A4_H, FALSE);
@@ -457,13 +432,13 @@ test_a4_gray (void)
   g_test_message ("grey A4 page with tones at 300 dpi: %" G_GINT64_FORMAT " bytes", size);
   g_assert_cmpint (size, <, 300 * 1024);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
 test_color (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "mau.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
   g_autoptr(GdkPixbuf) gray = make_page (300, 400, FALSE);
@@ -515,7 +490,7 @@ test_color (void)
     g_assert_cmpstr (title, ==, "Ảnh màu");
   }
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* A page with transparency is flattened on white, and counts as grey when it is. */
@@ -549,7 +524,7 @@ on_changed (OsDocumentPdf *doc,
 static void
 test_arrange (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "sap-xep.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
   g_autoptr(GdkPixbuf) a = make_page (200, 300, FALSE);
@@ -652,7 +627,7 @@ test_arrange (void)
     g_assert_cmpstr (listing, ==, "sap-xep.pdf");
   }
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* Page 1: 200 × 100 pixels at 100 dpi, left half black. Turned clockwise, the black half is
@@ -660,7 +635,7 @@ test_arrange (void)
 static void
 test_rotation_direction (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "xoay.pdf", NULL);
   g_autofree char *prefix = g_build_filename (dir, "render", NULL);
   g_autofree char *pgm = g_strconcat (prefix, ".pgm", NULL);
@@ -710,7 +685,7 @@ test_rotation_direction (void)
   g_assert_cmpint (pixels[20 * 100 + 50], <, 64);    /* top: black */
   g_assert_cmpint (pixels[180 * 100 + 50], >, 192);  /* bottom: white */
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -828,7 +803,7 @@ test_bad_index (void)
 static void
 test_errors (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *missing = g_build_filename (dir, "khong-co", "tai-lieu.pdf", NULL);
   g_autofree char *path = g_build_filename (dir, "tai-lieu.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
@@ -874,7 +849,7 @@ test_errors (void)
   g_assert_no_error (error);
   g_assert_cmpint (file_size (path), >, 100);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -894,7 +869,7 @@ on_written (GObject      *source,
 static void
 test_async (void)
 {
-  g_autofree char *dir = make_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-document-pdf-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "bat-dong-bo.pdf", NULL);
   g_autofree char *missing = g_build_filename (dir, "khong-co", "x.pdf", NULL);
   g_autoptr(OsDocumentPdf) doc = os_document_pdf_new ();
@@ -925,7 +900,7 @@ test_async (void)
   g_assert_error (result, OS_ERROR, OS_ERROR_IO);
   g_clear_error (&result);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void

@@ -273,31 +273,6 @@ build_path (const char *name)
   return g_build_filename (dir != NULL ? dir : ".", name, NULL);
 }
 
-static char *
-make_temp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("test-slip-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 static guint
 count_entries (const char *dir)
 {
@@ -369,7 +344,7 @@ test_receipt_a4 (void)
   g_autoptr(OsRecord) record = make_record ();
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_A4, record, agency);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *page1 = NULL;
   g_autofree char *page2 = NULL;
@@ -421,7 +396,7 @@ test_receipt_a4 (void)
   g_assert_cmpstr (qr2, ==, CODE "\n");
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -431,7 +406,7 @@ test_receipt_roll (void)
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = NULL;
   g_autoptr(OsSlip) post = NULL;
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
   g_autofree char *post_path = NULL;
@@ -475,7 +450,7 @@ test_receipt_roll (void)
   assert_contains (post_text, "Nhận kết quả tại: Qua dịch vụ bưu chính");
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -486,7 +461,7 @@ check_notice (OsSlipKind     kind,
   g_autoptr(OsRecord) record = make_record ();
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (kind, format, record, agency);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *png = build_path (png_name);
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
@@ -541,7 +516,7 @@ check_notice (OsSlipKind     kind,
   g_assert_cmpstr (qr, ==, CODE "\n");
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -604,7 +579,7 @@ test_receipt_many_documents (void)
   g_autoptr(OsSlip) short_roll = NULL;
   g_autoptr(OsRecord) ordinary = make_record ();
   g_autoptr(OsSlip) ordinary_slip = NULL;
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *all = NULL;
   g_autofree char *roll_path = NULL;
@@ -693,7 +668,7 @@ test_receipt_many_documents (void)
   assert_contains (roll_text, DUE);
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -703,7 +678,7 @@ test_refusal_long_reason (void)
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = NULL;
   g_autoptr(GString) reason = g_string_new (NULL);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *last = NULL;
   int n_pages;
@@ -729,7 +704,7 @@ test_refusal_long_reason (void)
   assert_contains (last, "(tiếp theo)");
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 static void
@@ -738,7 +713,7 @@ test_export_missing_dir (void)
   g_autoptr(OsRecord) record = make_record ();
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_A4, record, agency);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *missing = g_build_filename (dir, "không-có", NULL);
   g_autofree char *path = g_build_filename (missing, "receipt.pdf", NULL);
   g_autoptr(GError) error = NULL;
@@ -749,7 +724,7 @@ test_export_missing_dir (void)
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (dir), ==, 0);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* Overwriting goes through a temporary file: the old PDF is replaced whole and no
@@ -760,7 +735,7 @@ test_export_replaces (void)
   g_autoptr(OsRecord) record = make_record ();
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_REFUSAL, OS_PAPER_ROLL_80MM, record, agency);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "phiếu.pdf", NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -776,7 +751,7 @@ test_export_replaces (void)
   g_assert_true (g_str_has_prefix (contents, "%PDF-"));
   g_assert_cmpuint (count_entries (dir), ==, 1);
 
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* The slip is copied from the record: a change after os_slip_new() does not show. */
@@ -786,7 +761,7 @@ test_snapshot (void)
   g_autoptr(OsRecord) record = make_record ();
   g_autoptr(OsAgency) agency = make_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_ROLL_80MM, record, agency);
-  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
 
@@ -803,7 +778,7 @@ test_snapshot (void)
   assert_not_contains (text, "Người Khác");
 
 out:
-  remove_dir (dir);
+  os_test_remove_tree (dir);
 }
 
 /* A record with nothing filled in still prints, with dotted lines to write on. */
