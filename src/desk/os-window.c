@@ -26,6 +26,7 @@ struct _OsWindow
 
   OsStore              *store;
   GSettings            *settings;
+  guint                 reload_source;
 };
 
 G_DEFINE_FINAL_TYPE (OsWindow, os_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -63,7 +64,27 @@ os_window_records_changed (OsWindow *self)
 {
   g_return_if_fail (OS_IS_WINDOW (self));
 
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   os_records_page_reload (self->records_page);
+}
+
+static void
+reload_after_changes (gpointer data)
+{
+  OsWindow *self = data;
+
+  self->reload_source = 0;
+  os_records_page_reload (self->records_page);
+}
+
+/* Records changed under the list (the change feed, an edit in a record window). A pull
+ * applies its pages one after another: one reload for the whole burst, not one a page,
+ * so the list neither stalls nor jumps back to the top while a desk catches up. */
+static void
+on_store_records_changed (OsWindow *self)
+{
+  if (self->reload_source == 0)
+    self->reload_source = g_timeout_add_once (250, reload_after_changes, self);
 }
 
 static void
@@ -180,6 +201,7 @@ os_window_dispose (GObject *object)
 {
   OsWindow *self = (OsWindow *) object;
 
+  g_clear_handle_id (&self->reload_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_WINDOW);
 
   G_OBJECT_CLASS (os_window_parent_class)->dispose (object);
@@ -253,7 +275,7 @@ os_window_new (OsApplication *application)
   g_signal_connect_object (self->reception_page, "record-saved", G_CALLBACK (on_record_saved), self, 0);
   g_signal_connect_object (self->records_page, "open-record", G_CALLBACK (on_open_record), self, 0);
   /* Records the change feed brought in. */
-  g_signal_connect_object (self->store, "records-changed", G_CALLBACK (os_window_records_changed), self,
+  g_signal_connect_object (self->store, "records-changed", G_CALLBACK (on_store_records_changed), self,
                            G_CONNECT_SWAPPED);
 
   if (os_application_get_account (application) != NULL)
