@@ -12,12 +12,15 @@
 #include "os-account.h"
 #include "os-credentials.h"
 #include "os-error.h"
+#include "os-store-process.h"
 
 /* Settings of the officer's own store. */
 #define KEY_VERIFIER  "account-verifier"
 #define KEY_USERNAME  "account-username"
 #define KEY_FULL_NAME "account-full-name"
 #define KEY_USER_ID   "account-user-id"
+#define KEY_ROLES     "account-roles"   /* the user's roles, one a line */
+#define KEY_UNITS     "account-units"   /* the agency codes of the user's units, one a line */
 
 struct _OsAccount
 {
@@ -247,6 +250,37 @@ on_tokens_changed (OsAccount *self)
   os_credentials_store_async (self->base_url, self->username, token, NULL, NULL, NULL);
 }
 
+/* The officer as the process engine sees them, from what the last online login kept in
+ * their database (so an offline unlock acts as the same person). */
+static void
+set_store_actor (OsStore    *store,
+                 const char *username,
+                 const char *full_name,
+                 const char *desk_id)
+{
+  g_autofree char *roles_text = os_store_dup_setting (store, KEY_ROLES);
+  g_autofree char *units_text = os_store_dup_setting (store, KEY_UNITS);
+  g_auto(GStrv) roles = g_strsplit (roles_text ? roles_text : "", "\n", -1);
+  g_auto(GStrv) units = g_strsplit (units_text ? units_text : "", "\n", -1);
+  g_autoptr(GStrvBuilder) r = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) u = g_strv_builder_new ();
+  g_auto(GStrv) role_list = NULL;
+  g_auto(GStrv) unit_list = NULL;
+  g_autoptr(OsActor) actor = NULL;
+
+  for (guint i = 0; roles[i] != NULL; i++)
+    if (*roles[i] != '\0')
+      g_strv_builder_add (r, roles[i]);
+  for (guint i = 0; units[i] != NULL; i++)
+    if (*units[i] != '\0')
+      g_strv_builder_add (u, units[i]);
+  role_list = g_strv_builder_end (r);
+  unit_list = g_strv_builder_end (u);
+  actor = os_actor_new (username, full_name, (const char * const *) role_list,
+                        (const char * const *) unit_list, desk_id ? desk_id : "");
+  os_store_set_actor (store, actor);
+}
+
 /* The last step of both ways in: the account takes the store and the client. */
 static void
 login_complete (GTask    *task,
@@ -274,6 +308,7 @@ login_complete (GTask    *task,
   self->full_name = (full_name && *full_name) ? g_steal_pointer (&full_name) : g_strdup (data->username);
   self->offline = offline;
   self->revoked = FALSE;
+  set_store_actor (self->store, self->username, self->full_name, self->desk_id);
 
   g_signal_connect_object (self->client, "tokens-changed", G_CALLBACK (on_tokens_changed), self,
                            G_CONNECT_SWAPPED);
@@ -317,6 +352,28 @@ find_desk_unit (OsApiSession *session)
   return NULL;
 }
 
+/* The user's roles and the agency codes of their units, for set_store_actor(). */
+static gboolean
+save_roles_and_units (OsStore       *store,
+                      OsApiSession  *session,
+                      GError       **error)
+{
+  g_autoptr(GString) units = g_string_new ("");
+  g_autofree char *roles = session->roles ? g_strjoinv ("\n", session->roles) : g_strdup ("");
+
+  for (guint i = 0; session->units != NULL && i < json_array_get_length (session->units); i++)
+    {
+      JsonNode *element = json_array_get_element (session->units, i);
+      JsonObject *unit = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      const char *code = unit ? json_object_get_string_member_with_default (unit, "agency_code", "") : "";
+
+      if (code != NULL && *code != '\0')
+        g_string_append_printf (units, "%s%s", units->len ? "\n" : "", code);
+    }
+  return os_store_set_setting (store, KEY_ROLES, roles, error) &&
+         os_store_set_setting (store, KEY_UNITS, units->str, error);
+}
+
 static gboolean
 bind_store (OsAccount     *self,
             LoginData     *data,
@@ -332,6 +389,7 @@ bind_store (OsAccount     *self,
       !os_store_set_setting (data->store, KEY_FULL_NAME, full_name, error) ||
       !os_store_set_setting (data->store, KEY_USER_ID, session->user_id ? session->user_id : "", error) ||
       !os_store_set_setting (data->store, "officer-name", full_name, error) ||
+      !save_roles_and_units (data->store, session, error) ||
       !os_store_set_server (data->store, self->base_url, self->desk_id, error))
     return FALSE;
 

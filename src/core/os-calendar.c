@@ -827,3 +827,145 @@ os_calendar_compute_due (OsCalendar        *self,
 
   return due;
 }
+
+/* The local day of @instant, as a julian day number; the mutex need not be held. */
+static guint32
+local_julian (OsCalendar *self,
+              gint64      instant)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return 0;
+  local = g_date_time_to_timezone (utc, self->time_zone);
+
+  return julian_from_dmy (g_date_time_get_day_of_month (local),
+                          g_date_time_get_month (local),
+                          g_date_time_get_year (local));
+}
+
+/* The two office-hour intervals of the day @julian, as UTC instants; the mutex must be held. */
+static void
+office_intervals (OsCalendar *self,
+                  guint32     julian,
+                  gint64      intervals[4])
+{
+  intervals[0] = local_instant (self, julian, self->morning_start);
+  intervals[1] = local_instant (self, julian, self->morning_end);
+  intervals[2] = local_instant (self, julian, self->afternoon_start);
+  intervals[3] = local_instant (self, julian, self->afternoon_end);
+}
+
+/**
+ * os_calendar_working_seconds:
+ * @self: a #OsCalendar
+ * @from: an instant, UTC unix seconds
+ * @to: a later instant
+ *
+ * Counts the working time between two instants: the seconds that fall in office hours
+ * (both sessions) of working days.  Used to move a due date by the time a record was
+ * paused.
+ *
+ * Returns: the seconds of office time in [@from, @to]; 0 when @to is not after @from
+ */
+gint64
+os_calendar_working_seconds (OsCalendar *self,
+                             gint64      from,
+                             gint64      to)
+{
+  guint32 first, last;
+  gint64 total = 0;
+
+  g_return_val_if_fail (OS_IS_CALENDAR (self), 0);
+
+  if (to <= from)
+    return 0;
+
+  first = local_julian (self, from);
+  last = local_julian (self, to);
+  g_return_val_if_fail (first != 0 && last != 0, 0);
+
+  g_mutex_lock (&self->mutex);
+  for (guint32 julian = first; julian <= last; julian++)
+    {
+      gint64 intervals[4];
+
+      if (!is_working_julian (self, julian))
+        continue;
+      office_intervals (self, julian, intervals);
+      for (int i = 0; i < 4; i += 2)
+        {
+          gint64 start = MAX (from, intervals[i]);
+          gint64 end = MIN (to, intervals[i + 1]);
+
+          if (end > start)
+            total += end - start;
+        }
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return total;
+}
+
+/**
+ * os_calendar_add_working_seconds:
+ * @self: a #OsCalendar
+ * @from: an instant, UTC unix seconds
+ * @seconds: working time to add, ≥ 0
+ *
+ * Finds the instant at which @seconds of office time on working days have passed after
+ * @from.  When the time runs out exactly at the end of a session, that end is the answer
+ * (not the start of the next session).  0 seconds returns @from unchanged.
+ *
+ * Returns: the instant, UTC unix seconds
+ */
+gint64
+os_calendar_add_working_seconds (OsCalendar *self,
+                                 gint64      from,
+                                 gint64      seconds)
+{
+  guint32 julian;
+  gint64 remaining = seconds;
+  gint64 result = from;
+
+  g_return_val_if_fail (OS_IS_CALENDAR (self), from);
+  g_return_val_if_fail (seconds >= 0, from);
+
+  if (seconds == 0)
+    return from;
+
+  julian = local_julian (self, from);
+  g_return_val_if_fail (julian != 0, from);
+
+  g_mutex_lock (&self->mutex);
+  for (;; julian++)
+    {
+      gint64 intervals[4];
+      gboolean done = FALSE;
+
+      if (!is_working_julian (self, julian))
+        continue;
+      office_intervals (self, julian, intervals);
+      for (int i = 0; i < 4 && !done; i += 2)
+        {
+          gint64 start = MAX (from, intervals[i]);
+          gint64 end = intervals[i + 1];
+
+          if (end <= start)
+            continue;
+          if (remaining <= end - start)
+            {
+              result = start + remaining;
+              done = TRUE;
+            }
+          else
+            remaining -= end - start;
+        }
+      if (done)
+        break;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return result;
+}

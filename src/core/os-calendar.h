@@ -79,4 +79,13 @@ gint64      os_calendar_compute_due       (OsCalendar          *self,
                                            gint64               received_utc,
                                            const OsTimeLimit   *limit);
 
+/* Office-hours seconds on working days between two instants (0 when @to ≤ @from). */
+gint64      os_calendar_working_seconds   (OsCalendar          *self,
+                                           gint64               from,
+                                           gint64               to);
+/* The instant at which @seconds of office time have passed after @from. */
+gint64      os_calendar_add_working_seconds (OsCalendar        *self,
+                                           gint64               from,
+                                           gint64               seconds);
+
 G_END_DECLS

@@ -12,9 +12,69 @@
 #include "os-datetime.h"
 #include "os-demo.h"
 #include "os-error.h"
+#include "os-process-engine.h"
 #include "os-record-code.h"
+#include "os-store-process.h"
 
 #define CATALOGUE_PATH "/vn/onestop/core/demo/procedures.json"
+
+/* The demo process (PROCESS-CONTRACT.md "Demo data"), published as version 1 for every
+ * procedure of the demo catalogue. */
+#define DEMO_PROCESS_ID "0190d3a0-5e00-7000-8000-00000000d001"
+#define DEMO_PUBLISHER "Quản trị hệ thống (dữ liệu mẫu)"
+#define DEMO_PROCESS_DAYS 120   /* records received before that follow no process */
+
+static const char demo_process[] =
+  "{\"id\": \"" DEMO_PROCESS_ID "\", \"version\": 0, \"name\": \"Quy trình một cửa liên thông mẫu\", "
+  "\"start\": \"s1\", \"procedures\": [], \"published_at\": 0, \"published_by\": \"\", \"steps\": ["
+  "{\"id\": \"s1\", \"name\": \"Tiếp nhận\", \"unit\": \"\", \"role\": \"reception\", \"budget\": 1, "
+  "\"abilities\": [\"hand_over\"], \"x\": 40, \"y\": 120},"
+  "{\"id\": \"s2\", \"name\": \"Phân công\", \"unit\": \"\", \"role\": \"department_head\", \"budget\": 1, "
+  "\"abilities\": [\"assign\", \"hand_over\"], \"x\": 280, \"y\": 120},"
+  "{\"id\": \"s3\", \"name\": \"Thụ lý\", \"unit\": \"\", \"role\": \"specialist\", \"budget\": 4, "
+  "\"abilities\": [\"process\", \"pause_payment\"], \"x\": 520, \"y\": 120},"
+  "{\"id\": \"s4\", \"name\": \"Thẩm định\", \"unit\": \"\", \"role\": \"department_head\", \"budget\": 1, "
+  "\"abilities\": [\"review\"], \"x\": 760, \"y\": 120},"
+  "{\"id\": \"s5\", \"name\": \"Ký duyệt\", \"unit\": \"\", \"role\": \"leader\", \"budget\": 1, "
+  "\"abilities\": [\"sign\"], \"x\": 1000, \"y\": 120},"
+  "{\"id\": \"s6\", \"name\": \"Trả kết quả\", \"unit\": \"\", \"role\": \"reception\", \"budget\": 0, "
+  "\"abilities\": [\"collect_fee\", \"return\"], \"x\": 1240, \"y\": 120}], "
+  "\"links\": ["
+  "{\"id\": \"l1\", \"from\": \"s1\", \"to\": \"s2\", \"outcome\": \"accept\"},"
+  "{\"id\": \"l2\", \"from\": \"s2\", \"to\": \"s3\", \"outcome\": \"accept\"},"
+  "{\"id\": \"l3\", \"from\": \"s3\", \"to\": \"s4\", \"outcome\": \"accept\"},"
+  "{\"id\": \"l4\", \"from\": \"s4\", \"to\": \"s5\", \"outcome\": \"accept\"},"
+  "{\"id\": \"l5\", \"from\": \"s5\", \"to\": \"s6\", \"outcome\": \"accept\"},"
+  "{\"id\": \"l6\", \"from\": \"s3\", \"to\": \"s1\", \"outcome\": \"supplement\"},"
+  "{\"id\": \"l7\", \"from\": \"s4\", \"to\": \"s1\", \"outcome\": \"supplement\"},"
+  "{\"id\": \"l8\", \"from\": \"s4\", \"to\": \"s3\", \"outcome\": \"rework\"},"
+  "{\"id\": \"l9\", \"from\": \"s5\", \"to\": \"s3\", \"outcome\": \"rework\"},"
+  "{\"id\": \"l10\", \"from\": \"s3\", \"to\": \"s6\", \"outcome\": \"refuse\"},"
+  "{\"id\": \"l11\", \"from\": \"s4\", \"to\": \"s6\", \"outcome\": \"refuse\"}]}";
+
+/* Publishes the demo process for every procedure of the catalogue. */
+static gboolean
+publish_demo_process (OsStore  *store,
+                      GError  **error)
+{
+  g_autoptr(OsProcess) process = os_process_new_from_data (demo_process, error);
+  GListModel *procedures = os_store_get_procedures (store);
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_auto(GStrv) list = NULL;
+
+  if (process == NULL)
+    return FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (procedures); i++)
+    {
+      g_autoptr(OsProcedure) procedure = g_list_model_get_item (procedures, i);
+
+      g_strv_builder_add (ids, os_procedure_get_id (procedure));
+    }
+  list = g_strv_builder_end (ids);
+  os_process_set_procedures (process, (const char * const *) list);
+  os_process_set_published (process, 1, g_get_real_time () / G_USEC_PER_SEC, DEMO_PUBLISHER);
+  return os_store_put_process_version (store, process, error);
+}
 
 static int
 parse_cutoff (const char *text)
@@ -137,6 +197,8 @@ os_demo_load_catalogue (OsStore  *store,
         return FALSE;
     }
 
+  if (!publish_demo_process (store, error))
+    return FALSE;
   return os_store_set_setting (store, "demo", "1", error);
 }
 
@@ -188,8 +250,20 @@ struct _OsDemoGenerator
   guint       day_number; /* last record number issued on the current day */
   int         book_year;
   int         book_number;
+  /* Processes: where records in progress stand (a generator of its own, so the records
+   * themselves come out as they always did for a seed). */
+  GRand      *prand;
+  char       *officer;    /* the settings' officer: some records are assigned to them */
+  GHashTable *processes;  /* procedure id → OsProcess, or NULL for none */
 };
 
+
+static void
+os_demo_unref0 (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
 
 OsDemoGenerator *
 os_demo_generator_new (OsStore *store,
@@ -219,6 +293,9 @@ os_demo_generator_new (OsStore *store,
                               : g_strdup (commune);
   }
   self->rand = g_rand_new_with_seed (seed);
+  self->prand = g_rand_new_with_seed (seed ^ 0x70726f63);
+  self->officer = os_store_dup_officer (store);
+  self->processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) os_demo_unref0);
   self->now = now;
   self->total = total;
   self->procedures = g_ptr_array_new_with_free_func (g_object_unref);
@@ -251,6 +328,9 @@ os_demo_generator_free (OsDemoGenerator *self)
   g_free (self->locality);
   g_ptr_array_unref (self->procedures);
   g_rand_free (self->rand);
+  g_rand_free (self->prand);
+  g_free (self->officer);
+  g_hash_table_unref (self->processes);
   g_array_unref (self->days);
   g_free (self);
 }
@@ -362,6 +442,272 @@ fill_state (OsDemoGenerator *self,
     }
 }
 
+/* Processes ------------------------------------------------------------------------ */
+
+static const char * const specialists[] = {
+  "Vũ Thị Hồng", "Đỗ Văn Khải", "Ngô Thanh Tùng",
+};
+static const char * const heads[] = { "Hoàng Minh Tuấn" };
+static const char * const leaders[] = { "Bùi Quốc Việt" };
+
+static OsProcess *
+process_for (OsDemoGenerator *self,
+             OsProcedure     *procedure)
+{
+  const char *id = os_procedure_get_id (procedure);
+  gpointer process;
+
+  if (!g_hash_table_lookup_extended (self->processes, id, NULL, &process))
+    {
+      process = os_store_find_process_for_procedure (self->store, id);
+      g_hash_table_insert (self->processes, g_strdup (id), process);
+    }
+  return process;
+}
+
+/* Who of the demo staff does the work of @step. */
+static const char *
+worker_for (OsDemoGenerator     *self,
+            const OsProcessStep *step)
+{
+  GRand *r = self->prand;
+
+  if (g_strcmp0 (step->role, OS_ROLE_SPECIALIST) == 0)
+    return PICK (r, specialists);
+  if (g_strcmp0 (step->role, OS_ROLE_HEAD) == 0)
+    return PICK (r, heads);
+  if (g_strcmp0 (step->role, OS_ROLE_LEADER) == 0)
+    return PICK (r, leaders);
+  return PICK (r, officers);
+}
+
+static OsAction
+work_action (const OsProcessStep *step)
+{
+  if (step->abilities & OS_STEP_CAN_PROCESS)
+    return OS_ACTION_PROCESS;
+  if (step->abilities & OS_STEP_CAN_REVIEW)
+    return OS_ACTION_REVIEW;
+  if (step->abilities & OS_STEP_CAN_SIGN)
+    return OS_ACTION_SIGN;
+  return OS_ACTION_HAND_OVER;
+}
+
+static gint64
+step_deadline (OsDemoGenerator     *self,
+               const OsProcessStep *step,
+               gint64               entered)
+{
+  OsTimeLimit limit = { OS_TIME_UNIT_SESSIONS, step->budget, -1 };
+
+  return step->budget > 0 ? os_calendar_compute_due (self->calendar, entered, &limit) : 0;
+}
+
+static void
+add_entry (OsProcessState      *state,
+           OsAction             action,
+           OsOutcome            outcome,
+           gint64               at,
+           const char          *actor,
+           const OsProcessStep *from,
+           const OsProcessStep *to,
+           const char          *assignee,
+           const char          *reason,
+           gint64               from_due)
+{
+  OsProcessEntry *e = g_new0 (OsProcessEntry, 1);
+
+  e->seq = (int) state->entries->len + 1;
+  e->action = action;
+  e->outcome = outcome;
+  e->at = at;
+  e->actor = g_strdup (actor);
+  e->actor_name = g_strdup (actor);
+  e->desk = g_strdup ("");
+  e->from_step = g_strdup (from ? from->id : "");
+  e->to_step = g_strdup (to ? to->id : "");
+  e->assignee = g_strdup (assignee ? assignee : "");
+  e->reason = g_strdup (reason ? reason : "");
+  e->note = g_strdup ("");
+  e->step_due_at = from_due;
+  e->before = g_strdup ("");
+  g_ptr_array_add (state->entries, e);
+}
+
+static void
+stand_at (OsProcessState      *state,
+          const OsProcessStep *step,
+          gint64               entered,
+          gint64               due,
+          const char          *assignee)
+{
+  g_free (state->step_id);
+  g_free (state->step_name);
+  g_free (state->step_unit);
+  g_free (state->step_role);
+  g_free (state->assignee);
+  state->step_id = g_strdup (step ? step->id : "");
+  state->step_name = g_strdup (step ? step->name : "");
+  state->step_unit = g_strdup (step ? step->unit : "");
+  state->step_role = g_strdup (step ? step->role : "");
+  state->assignee = g_strdup (assignee ? assignee : "");
+  state->step_entered_at = entered;
+  state->step_due_at = due;
+}
+
+/* Places a record still in progress on @process as its status says, with the actions that
+ * brought it there: received → the first step; in progress → one of the steps after it
+ * (some behind schedule, the specialist's step assigned, often to the settings' officer);
+ * paused for a supplement or a payment; resolved → waiting at the return step with the
+ * result. Finished records, and those received long before @now, follow no process (as
+ * records received before processes existed). */
+static void
+place_on_process (OsDemoGenerator *self,
+                  OsRecord        *record,
+                  OsProcess       *process)
+{
+  GRand *r = self->prand;
+  OsStatus status = os_record_get_status (record);
+  g_autoptr(GPtrArray) chain = g_ptr_array_new ();
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  OsProcessState *state;
+  OsProcessStep *step;
+  gint64 received = os_record_get_received_at (record);
+  gint64 end, entered;
+  guint k;
+  char *holder = NULL;
+
+  /* The steps the record goes through when all goes well. */
+  for (step = os_process_find_step (process, os_process_get_start (process));
+       step != NULL && chain->len < 16;)
+    {
+      OsProcessLink *link;
+
+      g_ptr_array_add (chain, step);
+      link = os_process_find_outcome (process, step->id, OS_OUTCOME_ACCEPT);
+      step = link ? os_process_find_step (process, link->to) : NULL;
+    }
+  if (chain->len < 3 || received < self->now - DEMO_PROCESS_DAYS * 86400)
+    return;
+
+  switch (status)
+    {
+    case OS_STATUS_RECEIVED:
+      k = 0;
+      break;
+    case OS_STATUS_PROCESSING:
+      k = 1 + g_rand_int_range (r, 0, chain->len - 2);
+      break;
+    case OS_STATUS_SUPPLEMENT:
+    case OS_STATUS_PAYMENT:
+      k = MIN (2, chain->len - 2);   /* asked by the specialist's step */
+      break;
+    case OS_STATUS_RESOLVED:
+      k = chain->len - 1;
+      break;
+    default:
+      return;
+    }
+
+  /* When the record entered each step of the chain up to k. */
+  end = status == OS_STATUS_RESOLVED ? os_record_get_finished_at (record) : self->now;
+  if (status == OS_STATUS_RESOLVED || k == 0)
+    entered = k == 0 ? received : end;
+  else if (g_rand_int_range (r, 0, 100) < 65)
+    {
+      /* Most stand well within their step's budget... */
+      step = g_ptr_array_index (chain, k);
+      entered = end - g_rand_int_range (r, 600, MAX (1200, step->budget * 3 * 3600));
+    }
+  else
+    entered = received + (gint64) ((end - received) * g_rand_double_range (r, 0.3, 0.8));  /* ...some do not */
+  entered = CLAMP (entered, received + 60 * k, MAX (received + 60 * k, end));
+  g_array_append_val (times, received);
+  for (guint i = 1; i < k; i++)
+    {
+      gint64 t = received + (gint64) ((entered - received) * (i + g_rand_double_range (r, -0.3, 0.3)) / k);
+
+      t = MAX (t, g_array_index (times, gint64, i - 1) + 60);
+      g_array_append_val (times, t);
+    }
+  if (k > 0)
+    {
+      entered = MAX (entered, g_array_index (times, gint64, k - 1) + 60);
+      g_array_append_val (times, entered);
+    }
+
+  state = os_process_state_new ();
+  g_free (state->process_id);
+  state->process_id = g_strdup (os_process_get_id (process));
+  state->process_version = os_process_get_version (process);
+
+  for (guint i = 0; i < k; i++)
+    {
+      OsProcessStep *from = g_ptr_array_index (chain, i);
+      OsProcessStep *to = g_ptr_array_index (chain, i + 1);
+      gint64 at = g_array_index (times, gint64, i + 1);
+      const char *assignee = NULL;
+
+      if (g_strcmp0 (to->role, OS_ROLE_SPECIALIST) == 0)
+        assignee = g_rand_int_range (r, 0, 100) < 50 ? self->officer : PICK (r, specialists);
+      add_entry (state, work_action (from), OS_OUTCOME_ACCEPT, at,
+                 holder ? holder : worker_for (self, from), from, to, assignee, NULL,
+                 step_deadline (self, from, g_array_index (times, gint64, i)));
+      holder = (char *) assignee;
+    }
+
+  step = g_ptr_array_index (chain, k);
+  entered = g_array_index (times, gint64, k);
+  stand_at (state, step, entered, step_deadline (self, step, entered), holder);
+
+  switch (status)
+    {
+    case OS_STATUS_SUPPLEMENT:
+      {
+        OsProcessLink *link = os_process_find_outcome (process, step->id, OS_OUTCOME_SUPPLEMENT);
+        OsProcessStep *back = link ? os_process_find_step (process, link->to) : NULL;
+        gint64 at = MIN (self->now - 60, entered + g_rand_int_range (r, 600, 8 * 3600));
+
+        if (back == NULL)
+          {
+            os_process_state_free (state);
+            return;
+          }
+        add_entry (state, work_action (step), OS_OUTCOME_SUPPLEMENT, at, holder ? holder : worker_for (self, step),
+                   step, back, NULL, os_record_get_reason (record), state->step_due_at);
+        stand_at (state, back, at, 0, NULL);
+        state->pause = OS_PAUSE_SUPPLEMENT;
+        state->paused_at = at;
+        g_free (state->paused_step);
+        state->paused_step = g_strdup (step->id);
+        state->supplements = 1;
+        break;
+      }
+
+    case OS_STATUS_PAYMENT:
+      {
+        gint64 at = MIN (self->now - 60, entered + g_rand_int_range (r, 600, 8 * 3600));
+
+        add_entry (state, OS_ACTION_REQUEST_PAYMENT, OS_OUTCOME_ACCEPT, at, holder ? holder : worker_for (self, step),
+                   step, step, holder, NULL, state->step_due_at);
+        state->pause = OS_PAUSE_PAYMENT;
+        state->paused_at = at;
+        g_free (state->paused_step);
+        state->paused_step = g_strdup (step->id);
+        break;
+      }
+
+    case OS_STATUS_RESOLVED:
+      state->result = OS_RESULT_APPROVED;
+      break;
+
+    default:
+      break;
+    }
+
+  os_record_take_process_state (record, state);
+}
+
 GPtrArray *
 os_demo_generator_next (OsDemoGenerator *self,
                         guint            count)
@@ -436,6 +782,12 @@ os_demo_generator_next (OsDemoGenerator *self,
       os_record_set_due_at (record, os_calendar_compute_due (self->calendar, received,
                                                              os_procedure_get_time_limit (procedure)));
       fill_state (self, record);
+      {
+        OsProcess *process = process_for (self, procedure);
+
+        if (process != NULL)
+          place_on_process (self, record, process);
+      }
 
       g_ptr_array_add (records, g_steal_pointer (&record));
       self->produced++;

@@ -35,6 +35,8 @@ typedef enum
   OS_ERROR_FORBIDDEN,            /* the user may not do this */
   OS_ERROR_REJECTED,             /* the server refused the request for good (4xx with a reason) */
   OS_ERROR_NO_CODE_BLOCK,        /* a desk synced with a server has no leased number left */
+  OS_ERROR_ACTION_REFUSED,       /* the process does not allow this action now, or not to this user */
+  OS_ERROR_CONFLICT,             /* someone else acted on the record first; the input is kept */
 } OsError;
 
 GQuark os_error_quark (void);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "os-datetime.h"
+#include "os-process-engine.h"
 #include "os-record.h"
 
 G_DEFINE_BOXED_TYPE (OsRecordDocument, os_record_document,
@@ -77,6 +78,8 @@ struct _OsRecord
   gint64       due_at;
   gint64       finished_at;
   gint64       returned_at;
+
+  OsProcessState *process_state;
 };
 
 G_DEFINE_FINAL_TYPE (OsRecord, os_record, G_TYPE_OBJECT)
@@ -113,6 +116,7 @@ os_record_finalize (GObject *object)
   g_free (self->officer);
   g_free (self->reason);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->process_state, os_process_state_free);
 
   G_OBJECT_CLASS (os_record_parent_class)->finalize (object);
 }
@@ -431,4 +435,23 @@ os_record_compute_due_state (OsRecord *self,
         return OS_DUE_STATE_NEAR_DUE;
       return OS_DUE_STATE_IN_TIME;
     }
+}
+
+OsProcessState *
+os_record_get_process_state (OsRecord *self)
+{
+  g_return_val_if_fail (OS_IS_RECORD (self), NULL);
+  return self->process_state;
+}
+
+void
+os_record_take_process_state (OsRecord       *self,
+                              OsProcessState *state)
+{
+  g_return_if_fail (OS_IS_RECORD (self));
+
+  if (self->process_state == state)
+    return;
+  g_clear_pointer (&self->process_state, os_process_state_free);
+  self->process_state = state;
 }

@@ -117,4 +117,11 @@ OsDueState    os_record_compute_due_state      (OsRecord   *self,
                                                 gint64      now,
                                                 gint64      near_due_at);
 
+/* Where the record stands in its process (os-process-engine.h), or NULL when it follows
+ * none. The record owns it; set takes ownership of @state (NULL clears). */
+typedef struct _OsProcessState OsProcessState;
+OsProcessState *os_record_get_process_state    (OsRecord       *self);
+void          os_record_take_process_state     (OsRecord       *self,
+                                                OsProcessState *state);
+
 G_END_DECLS

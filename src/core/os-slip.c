@@ -28,6 +28,7 @@
 #include "os-error.h"
 #include "os-pdf-file.h"
 #include "os-slip.h"
+#include "os-slip-process.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
 #define DOTS "……………………"
@@ -137,6 +138,9 @@ struct _OsSlip
   int                   book_number;
   GPtrArray            *documents;
   OsAgency             *agency;
+
+  /* Mẫu 04–06: their own pages (os-slip-process.c); NULL for Mẫu 01–03. */
+  OsProcessSheet       *sheet;
 
   /* Pagination, from the measuring run. */
   int                   n_copies;
@@ -257,6 +261,9 @@ slip_title (OsSlipKind kind)
     {
     case OS_SLIP_SUPPLEMENT: return _("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ");
     case OS_SLIP_REFUSAL:    return _("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ");
+    case OS_SLIP_EXTENSION:  return _("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
+    case OS_SLIP_CONTROL:    return _("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
+    case OS_SLIP_BOOK:       return _("SỔ THEO DÕI HỒ SƠ");
     case OS_SLIP_RECEIPT:
     default:                 return _("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
     }
@@ -1327,6 +1334,7 @@ os_slip_finalize (GObject *object)
   g_clear_pointer (&self->qr, QRcode_free);
   g_clear_pointer (&self->agency, os_agency_free);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->sheet, os_process_sheet_free);
   g_free (self->code);
   g_free (self->applicant);
   g_free (self->address);
@@ -1389,6 +1397,30 @@ os_slip_new (OsSlipKind      kind,
   return self;
 }
 
+/* Mẫu 04–06 (os-slip-process.c): an OsSlip around pages laid out there. */
+OsSlip *
+os_slip_new_for_sheet (OsSlipKind      kind,
+                       OsProcessSheet *sheet)
+{
+  OsSlip *self;
+
+  g_return_val_if_fail (kind >= OS_SLIP_EXTENSION && kind <= OS_SLIP_BOOK, NULL);
+  g_return_val_if_fail (sheet != NULL, NULL);
+
+  self = g_object_new (OS_TYPE_SLIP, NULL);
+  self->kind = kind;
+  self->format = OS_PAPER_A4;
+  self->style = &a4_style;
+  self->sheet = sheet;
+  self->code = g_strdup (os_process_sheet_get_code (sheet));
+  self->n_copies = 1;
+  self->n_pages = os_process_sheet_get_n_pages (sheet);
+  self->copy_pages[0] = self->n_pages;
+  os_process_sheet_get_page_size (sheet, NULL, &self->page_height);
+
+  return self;
+}
+
 OsSlipKind
 os_slip_get_kind (OsSlip *self)
 {
@@ -1436,6 +1468,11 @@ os_slip_get_page_size (OsSlip *self,
 {
   g_return_if_fail (OS_IS_SLIP (self));
 
+  if (self->sheet != NULL)
+    {
+      os_process_sheet_get_page_size (self->sheet, width_pt, height_pt);
+      return;
+    }
   if (width_pt != NULL)
     *width_pt = self->style->width;
   if (height_pt != NULL)
@@ -1453,6 +1490,15 @@ os_slip_draw_page (OsSlip  *self,
   g_return_if_fail (OS_IS_SLIP (self));
   g_return_if_fail (cr != NULL);
   g_return_if_fail (page >= 0 && page < self->n_pages);
+
+  if (self->sheet != NULL)
+    {
+      cairo_save (cr);
+      cairo_set_source_rgb (cr, 0, 0, 0);
+      os_process_sheet_draw_page (self->sheet, cr, page);
+      cairo_restore (cr);
+      return;
+    }
 
   while (copy + 1 < self->n_copies && page >= self->copy_first[copy + 1])
     copy++;
@@ -1490,9 +1536,10 @@ slip_write_pdf (cairo_write_func_t   write,
   cairo_surface_t *surface;
   cairo_status_t status;
   g_autofree char *title = NULL;
+  double width, height;
 
-  surface = cairo_pdf_surface_create_for_stream (write, closure, self->style->width,
-                                                 self->page_height);
+  os_slip_get_page_size (self, &width, &height);
+  surface = cairo_pdf_surface_create_for_stream (write, closure, width, height);
   title = *self->code != '\0' ? g_strdup_printf ("%s – %s", slip_title (self->kind), self->code)
                               : g_strdup (slip_title (self->kind));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -1526,7 +1573,7 @@ os_slip_export_pdf (OsSlip      *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (*self->code != '\0' && self->qr == NULL)
+  if (self->sheet == NULL && *self->code != '\0' && self->qr == NULL)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_RENDER,
                    _("Không tạo được mã QR cho mã hồ sơ “%s”"), self->code);

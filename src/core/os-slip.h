@@ -24,6 +24,9 @@ typedef enum
   OS_SLIP_RECEIPT,     /* Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả */
   OS_SLIP_SUPPLEMENT,  /* Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ */
   OS_SLIP_REFUSAL,     /* Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ */
+  OS_SLIP_EXTENSION,   /* Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (os-slip-process.h) */
+  OS_SLIP_CONTROL,     /* Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ (os-slip-process.h) */
+  OS_SLIP_BOOK,        /* Mẫu 06: Sổ theo dõi hồ sơ (os-slip-process.h) */
 } OsSlipKind;
 
 typedef enum

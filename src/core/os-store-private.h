@@ -128,4 +128,90 @@ gboolean   os_store_apply_catalogue   (OsStore       *self,
                                        const char    *etag,
                                        GError       **error);
 
+/* Shared by os-store.c and os-store-process.c (issue 5). ---------------------------- */
+
+#include "os-process-engine.h"
+
+/* Statements and transactions: see os-store.c. */
+gboolean      os_store_exec               (OsStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+void          os_store_rollback           (OsStore       *self);
+/* A statement kept for the life of the store (@sql a string constant), reset. */
+sqlite3_stmt *os_store_cached             (OsStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
+void          os_store_bind_text          (sqlite3_stmt  *stmt,
+                                           int            index,
+                                           const char    *text);
+/* In the caller's transaction: the record with its documents and process state. */
+OsRecord     *os_store_load_record_in_tx  (OsStore       *self,
+                                           gint64         local_id,
+                                           GError       **error);
+/* The changeable fields, documents and search text of the row @local_id. */
+gboolean      os_store_write_record_fields (OsStore      *self,
+                                           gint64         local_id,
+                                           OsRecord      *record,
+                                           gint64         now,
+                                           GError       **error);
+gboolean      os_store_insert_event       (OsStore       *self,
+                                           gint64         local_id,
+                                           gint64         at,
+                                           const char    *actor,
+                                           const char    *action,
+                                           OsStatus       status,
+                                           const char    *note,
+                                           GError       **error);
+/* One outbox row (@seq 0: the next position); @before (nullable): the record's JSON
+ * before an `action`. */
+gboolean      os_store_insert_outbox_row  (OsStore       *self,
+                                           gint64         seq,
+                                           const char    *record_id,
+                                           const char    *kind,
+                                           const char    *payload,
+                                           gint64         base_version,
+                                           const char    *before,
+                                           gint64         now,
+                                           GError       **error);
+/* The Record JSON text the outbox sends (os_record_to_json). */
+char         *os_store_record_payload     (OsRecord      *record,
+                                           const char    *agency,
+                                           const char    *unit_id);
+void          os_store_emit_changed       (OsStore       *self,
+                                           gboolean       sync,
+                                           gboolean       records);
+
+/* os-store-process.c, used by os-store.c. In the caller's transaction: */
+/* The process columns and record_steps of the row @local_id from @record's process
+ * state (cleared when it has none). */
+gboolean      os_store_write_process      (OsStore       *self,
+                                           gint64         local_id,
+                                           OsRecord      *record,
+                                           GError       **error);
+/* Gives @record the process state stored as @text (records.process; "" = none). */
+void          os_store_record_set_process_text (OsRecord *record,
+                                           const char    *text);
+/* "Gửi lại" of a quarantined `action` row @mutation_id: the action and the later actions
+ * of the record, re-run on the server's copy (held, or the record before the action). */
+gboolean      os_store_resend_action      (OsStore       *self,
+                                           gint64         seq,
+                                           const char    *mutation_id,
+                                           const char    *record_id,
+                                           gint64         now,
+                                           GError       **error);
+/* "Bỏ": drops it and the record's later actions; the record goes back to the server's
+ * copy (held, or the record before the action). *changed is set when it did. */
+gboolean      os_store_discard_action     (OsStore       *self,
+                                           gint64         seq,
+                                           const char    *record_id,
+                                           gboolean      *changed,
+                                           GError       **error);
+
+/* The definitions feed (GET /definitions/processes: {version, processes}) stored with
+ * its ETag ("processes-etag"), in one transaction; idempotent. */
+gboolean      os_store_apply_processes    (OsStore       *self,
+                                           JsonNode      *feed,
+                                           const char    *etag,
+                                           GError       **error);
+
 G_END_DECLS

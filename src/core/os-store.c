@@ -15,7 +15,9 @@
 #include "os-datetime.h"
 #include "os-error.h"
 #include "os-record-code.h"
+#include "os-record-json.h"
 #include "os-store-private.h"
+#include "os-store-process.h"
 #include "os-text.h"
 #include "os-uuid.h"
 
@@ -32,6 +34,8 @@ struct _OsStore
   GListStore  *procedures;
   GHashTable  *statements;   /* SQL text → prepared statement, for the hot paths */
   int          schema_version;
+  OsActor     *actor;          /* os_store_set_actor(), or NULL */
+  OsActor     *default_actor;  /* the settings' officer, built on demand */
 };
 
 G_DEFINE_FINAL_TYPE (OsStore, os_store, G_TYPE_OBJECT)
@@ -59,6 +63,8 @@ os_store_finalize (GObject *object)
   g_clear_object (&self->procedures);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
+  g_clear_pointer (&self->actor, os_actor_free);
+  g_clear_pointer (&self->default_actor, os_actor_free);
   g_free (self->path);
 
   G_OBJECT_CLASS (os_store_parent_class)->finalize (object);
@@ -1147,6 +1153,9 @@ insert_record_row (OsStore     *self,
     return FALSE;
   *local_id = sqlite3_last_insert_rowid (self->db);
 
+  if (os_record_get_process_state (record) != NULL &&
+      !os_store_write_process (self, *local_id, record, error))
+    return FALSE;
   return insert_documents_and_search (self, *local_id, record, error);
 }
 
@@ -1179,73 +1188,15 @@ insert_event (OsStore     *self,
   return TRUE;
 }
 
+/* The Record JSON of data/openapi.yaml (os-record-json.h), with the process state. */
 static char *
 record_payload (OsRecord   *record,
                 const char *agency,
                 const char *unit_id)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  GPtrArray *documents = os_record_get_documents (record);
+  g_autoptr(JsonNode) node = os_record_to_json (record, agency, unit_id);
 
-#define ADD_STRING(key, value) \
-  G_STMT_START { json_builder_set_member_name (b, key); \
-                 json_builder_add_string_value (b, (value) ? (value) : ""); } G_STMT_END
-#define ADD_INT(key, value) \
-  G_STMT_START { json_builder_set_member_name (b, key); \
-                 json_builder_add_int_value (b, value); } G_STMT_END
-
-  json_builder_begin_object (b);
-  ADD_STRING ("id", os_record_get_id (record));
-  ADD_STRING ("code", os_record_get_code (record));
-  ADD_STRING ("agency", agency);
-  if (unit_id != NULL && *unit_id != '\0')
-    ADD_STRING ("unit_id", unit_id);
-  ADD_STRING ("procedure_id", os_record_get_procedure_id (record));
-  ADD_STRING ("procedure_code", os_record_get_procedure_code (record));
-  ADD_STRING ("procedure_name", os_record_get_procedure_name (record));
-  ADD_STRING ("field", os_record_get_field (record));
-  ADD_INT ("time_unit", os_record_get_time_limit (record)->unit);
-  ADD_INT ("time_amount", os_record_get_time_limit (record)->amount);
-  ADD_INT ("cutoff_minutes", os_record_get_time_limit (record)->cutoff_minutes);
-  ADD_STRING ("applicant_name", os_record_get_applicant_name (record));
-  ADD_STRING ("id_number", os_record_get_id_number (record));
-  ADD_STRING ("birth_date", os_record_get_birth_date (record));
-  ADD_STRING ("phone", os_record_get_phone (record));
-  ADD_STRING ("email", os_record_get_email (record));
-  ADD_STRING ("address", os_record_get_address (record));
-  ADD_INT ("sets", os_record_get_sets (record));
-  ADD_INT ("delivery", os_record_get_delivery (record));
-  ADD_INT ("channel", os_record_get_channel (record));
-  ADD_STRING ("notes", os_record_get_notes (record));
-  ADD_STRING ("officer", os_record_get_officer (record));
-  ADD_STRING ("reason", os_record_get_reason (record));
-  ADD_INT ("status", os_record_get_status (record));
-  ADD_INT ("received_at", os_record_get_received_at (record));
-  ADD_INT ("due_at", os_record_get_due_at (record));
-  ADD_INT ("finished_at", os_record_get_finished_at (record));
-  ADD_INT ("returned_at", os_record_get_returned_at (record));
-  ADD_INT ("book_volume", os_record_get_book_volume (record));
-  ADD_INT ("book_number", os_record_get_book_number (record));
-  json_builder_set_member_name (b, "documents");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < documents->len; i++)
-    {
-      OsRecordDocument *d = g_ptr_array_index (documents, i);
-
-      json_builder_begin_object (b);
-      ADD_STRING ("name", d->name);
-      ADD_INT ("originals", d->originals);
-      ADD_INT ("certified", d->certified);
-      ADD_INT ("copies", d->copies);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-#undef ADD_STRING
-#undef ADD_INT
-
-  return builder_to_data (b);
+  return json_to_string (node, FALSE);
 }
 
 /* The record @local_id has a change the server has not seen: a new version, no longer all
@@ -1267,6 +1218,7 @@ insert_outbox_row (OsStore     *self,
                    const char  *kind,
                    const char  *payload,
                    gint64       base_version,
+                   const char  *before,
                    gint64       now,
                    GError     **error)
 {
@@ -1275,8 +1227,8 @@ insert_outbox_row (OsStore     *self,
   g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, payload, -1);
 
   stmt = cached (self,
-                 "INSERT INTO outbox (seq, id, record_id, kind, payload, payload_hash, base_version, created_at) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                 "INSERT INTO outbox (seq, id, record_id, kind, payload, payload_hash, base_version, created_at, "
+                 "before) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                  error);
   if (stmt == NULL)
     return FALSE;
@@ -1291,6 +1243,7 @@ insert_outbox_row (OsStore     *self,
   bind_text (stmt, 6, hash);
   sqlite3_bind_int64 (stmt, 7, base_version);
   sqlite3_bind_int64 (stmt, 8, now);
+  bind_text (stmt, 9, before);
   return step_done (self, stmt, error);
 }
 
@@ -1306,7 +1259,7 @@ insert_outbox (OsStore     *self,
 {
   g_autofree char *payload = record_payload (record, agency, unit_id);
 
-  return insert_outbox_row (self, 0, os_record_get_id (record), kind, payload, base_version, now, error);
+  return insert_outbox_row (self, 0, os_record_get_id (record), kind, payload, base_version, NULL, now, error);
 }
 
 /* One '@' with something before it, a domain with a dot and no empty label after it,
@@ -1425,6 +1378,7 @@ os_store_receive (OsStore   *self,
   g_autofree char *day = NULL;
   g_autofree char *officer = NULL;
   g_autofree char *unit_id = NULL;
+  g_autoptr(OsProcess) process = NULL;
   const char *action;
   OsStatus status;
   GDate date;
@@ -1462,6 +1416,10 @@ os_store_receive (OsStore   *self,
   enrolled = os_store_is_enrolled (self);
   if (enrolled)
     unit_id = os_store_dup_setting (self, "unit-id");
+  /* A received record of a procedure that has a process starts on its first step. */
+  if (status == OS_STATUS_RECEIVED && os_record_get_procedure_id (record) != NULL &&
+      *os_record_get_procedure_id (record) != '\0')
+    process = os_store_find_process_for_procedure (self, os_record_get_procedure_id (record));
 
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
@@ -1520,6 +1478,21 @@ os_store_receive (OsStore   *self,
     default:                   action = "receive"; break;
     }
 
+  if (process != NULL)
+    {
+      g_autoptr(GError) start_error = NULL;
+
+      /* Reception never fails for the process: a definition the engine will not start
+       * (it cannot be, once published) leaves the record without one, as before issue 5. */
+      if (!os_process_engine_start (process, self->calendar, record, os_store_get_actor (self), now,
+                                    &start_error))
+        {
+          g_message ("Record %s received without its process: %s", code, start_error->message);
+          os_record_take_process_state (record, NULL);
+          os_record_set_status (record, status);
+        }
+    }
+
   if (!insert_record_row (self, record, agency->identifier, now, FALSE, &local_id, error) ||
       !set_record_unit (self, local_id, unit_id, error) ||
       !insert_event (self, local_id, now, officer, action, status, os_record_get_reason (record), error) ||
@@ -1538,6 +1511,8 @@ fail:
   os_record_set_received_at (record, 0);
   os_record_set_due_at (record, 0);
   os_record_set_book_entry (record, 0, 0);
+  os_record_set_status (record, status);
+  os_record_take_process_state (record, NULL);
   return FALSE;
 }
 
@@ -1586,7 +1561,7 @@ load_one (OsStore     *self,
           gint64       number,
           GError     **error)
 {
-  g_autofree char *sql = g_strconcat ("SELECT " OS_STORE_RECORD_COLUMNS " FROM records r WHERE ",
+  g_autofree char *sql = g_strconcat ("SELECT " OS_STORE_RECORD_COLUMNS ", r.process FROM records r WHERE ",
                                       where, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
   g_autoptr(sqlite3_stmt) docs = NULL;
@@ -1613,6 +1588,7 @@ load_one (OsStore     *self,
       return NULL;
     }
   record = os_store_record_from_stmt (stmt);
+  os_store_record_set_process_text (record, (const char *) sqlite3_column_text (stmt, 29));
 
   docs = prepare (self,
                   "SELECT name, originals, certified, copies FROM record_documents "
@@ -1907,7 +1883,7 @@ insert_attachment_outbox (OsStore            *self,
   payload = attachment_payload (a, record_uuid);
   /* The record is no longer all on the server, and the server counts an attachment
    * change as a new version of the record. */
-  return insert_outbox_row (self, 0, record_uuid, kind, payload, version, now, error) &&
+  return insert_outbox_row (self, 0, record_uuid, kind, payload, version, NULL, now, error) &&
          mark_record_changed (self, a->record_id, error);
 }
 
@@ -2943,7 +2919,7 @@ resend_record_state (OsStore        *self,
   /* A record the server never had is created again; one it has is updated against the
    * version it has now. */
   kind = server_version == 0 && kind_creates_record (row->kind) ? row->kind : "update";
-  if (!insert_outbox_row (self, row->seq, row->record_id, kind, payload, server_version, now, error))
+  if (!insert_outbox_row (self, row->seq, row->record_id, kind, payload, server_version, NULL, now, error))
     return FALSE;
 
   g_clear_pointer (&stmt, sqlite3_finalize);
@@ -2967,6 +2943,7 @@ os_store_resend_quarantined (OsStore     *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   guint records_changed = 0;
+  gboolean action_resent = FALSE;
 
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (mutation_id != NULL, FALSE);
@@ -2976,7 +2953,27 @@ os_store_resend_quarantined (OsStore     *self,
   if (!load_quarantined (self, mutation_id, &row, error))
     goto fail;
 
-  if (!kind_is_record_state (row.kind))
+  if (g_strcmp0 (row.kind, "action") == 0)
+    {
+      /* Never sent again as an update: the same request is re-run on the server's copy. */
+      gint64 local_id;
+
+      if (!os_store_resend_action (self, row.seq, mutation_id, row.record_id, now, error) ||
+          !rebase_record (self, row.record_id, error))
+        goto fail;
+      local_id = os_store_lookup_record (self, row.record_id);
+      if (local_id != 0)
+        {
+          g_autoptr(OsRecord) saved = load_one (self, "r.local_id = ?1", NULL, local_id, error);
+
+          if (saved == NULL ||
+              !insert_event (self, local_id, now, os_store_get_actor (self)->full_name, "sync-resend",
+                             os_record_get_status (saved), row.error_message, error))
+            goto fail;
+        }
+      action_resent = TRUE;
+    }
+  else if (!kind_is_record_state (row.kind))
     {
       /* An attachment change carries no record state to send again: send it as it was. */
       stmt = prepare (self,
@@ -2996,7 +2993,7 @@ os_store_resend_quarantined (OsStore     *self,
 
   quarantine_row_clear (&row);
   emit_sync_changed (self);
-  if (records_changed)
+  if (records_changed || action_resent)
     g_signal_emit (self, signals[RECORDS_CHANGED], 0);
   return TRUE;
 
@@ -3026,12 +3023,22 @@ os_store_discard_quarantined (OsStore     *self,
   if (!load_quarantined (self, mutation_id, &row, error))
     goto fail;
 
-  stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, mutation_id);
-  if (!step_done (self, stmt, error))
-    goto fail;
+  if (g_strcmp0 (row.kind, "action") == 0)
+    {
+      /* The action and those made after it on its result go; the record is back at the
+       * server's copy. */
+      if (!os_store_discard_action (self, row.seq, row.record_id, &records_changed, error))
+        goto fail;
+    }
+  else
+    {
+      stmt = prepare (self, "DELETE FROM outbox WHERE id = ?1", error);
+      if (stmt == NULL)
+        goto fail;
+      bind_text (stmt, 1, mutation_id);
+      if (!step_done (self, stmt, error))
+        goto fail;
+    }
 
   local_id = os_store_lookup_record (self, row.record_id);
   if (local_id != 0)
@@ -3146,7 +3153,10 @@ os_store_update_record (OsStore   *self,
   if (!exec (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
-  stmt = prepare (self, "SELECT id, version, agency, unit_id FROM records WHERE local_id = ?1", error);
+  stmt = prepare (self,
+                  "SELECT id, version, agency, unit_id, status, due_at, finished_at, returned_at, process <> '' "
+                  "FROM records WHERE local_id = ?1",
+                  error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, local_id);
@@ -3166,6 +3176,15 @@ os_store_update_record (OsStore   *self,
   version = sqlite3_column_int64 (stmt, 1);
   agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  if (sqlite3_column_int (stmt, 8))
+    {
+      /* A record following a process moves only by its actions (os_store_apply_action):
+       * an edit keeps where it stands, as the server does. */
+      os_record_set_status (record, sqlite3_column_int (stmt, 4));
+      os_record_set_due_at (record, sqlite3_column_int64 (stmt, 5));
+      os_record_set_finished_at (record, sqlite3_column_int64 (stmt, 6));
+      os_record_set_returned_at (record, sqlite3_column_int64 (stmt, 7));
+    }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
   if (!write_record_fields (self, local_id, record, now, error) ||
@@ -3178,7 +3197,7 @@ os_store_update_record (OsStore   *self,
   payload = record_payload (saved, agency, unit_id);
   if (!insert_event (self, local_id, now, os_record_get_officer (saved), "update",
                      os_record_get_status (saved), "", error) ||
-      !insert_outbox_row (self, 0, uuid, "update", payload, version, now, error) ||
+      !insert_outbox_row (self, 0, uuid, "update", payload, version, NULL, now, error) ||
       !exec (self, "COMMIT", error))
     goto fail;
 
@@ -3222,16 +3241,15 @@ data_int (JsonObject *data,
   return os_api_json_int (data, name, &value) ? value : fallback;
 }
 
-/* A record as the server holds it (the payload shape of record_payload()), or NULL when
- * it lacks what a record needs. */
+/* A record as the server holds it (the Record JSON of os-record-json.h, with its process
+ * state), or NULL when it lacks what a record needs. */
 static OsRecord *
 record_from_data (JsonObject  *data,
                   char       **agency_out)
 {
-  g_autoptr(OsRecord) record = os_record_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(OsRecord) record = NULL;
   g_autofree char *agency = NULL;
-  OsTimeLimit limit;
-  JsonArray *docs;
   GDate date;
   guint number;
   gint64 status = data_int (data, "status", 0);
@@ -3246,47 +3264,12 @@ record_from_data (JsonObject  *data,
       agency = g_strdup (data_string (data, "agency"));
     }
 
-  os_record_set_id (record, data_string (data, "id"));
-  os_record_set_code (record, data_string (data, "code"));
-  os_record_set_procedure (record, data_string (data, "procedure_id"), data_string (data, "procedure_code"),
-                           data_string (data, "procedure_name"), data_string (data, "field"));
-  limit.unit = (int) data_int (data, "time_unit", 0);
-  limit.amount = (int) data_int (data, "time_amount", 0);
-  limit.cutoff_minutes = (int) data_int (data, "cutoff_minutes", -1);
-  os_record_set_time_limit (record, &limit);
-  os_record_set_applicant_name (record, data_string (data, "applicant_name"));
-  os_record_set_id_number (record, data_string (data, "id_number"));
-  os_record_set_birth_date (record, data_string (data, "birth_date"));
-  os_record_set_phone (record, data_string (data, "phone"));
-  os_record_set_email (record, data_string (data, "email"));
-  os_record_set_address (record, data_string (data, "address"));
-  os_record_set_sets (record, (int) CLAMP (data_int (data, "sets", 1), 1, G_MAXINT));
-  os_record_set_delivery (record, (int) data_int (data, "delivery", 0));
-  os_record_set_channel (record, (int) data_int (data, "channel", 1));
-  os_record_set_notes (record, data_string (data, "notes"));
-  os_record_set_officer (record, data_string (data, "officer"));
-  os_record_set_reason (record, data_string (data, "reason"));
-  os_record_set_status (record, (OsStatus) status);
-  os_record_set_received_at (record, data_int (data, "received_at", 0));
-  os_record_set_due_at (record, data_int (data, "due_at", 0));
-  os_record_set_finished_at (record, data_int (data, "finished_at", 0));
-  os_record_set_returned_at (record, data_int (data, "returned_at", 0));
-  os_record_set_book_entry (record, (int) data_int (data, "book_volume", 0), (int) data_int (data, "book_number", 0));
-
-  docs = os_api_json_array (data, "documents");
-  if (docs != NULL)
-    {
-      for (guint i = 0; i < json_array_get_length (docs); i++)
-        {
-          JsonNode *element = json_array_get_element (docs, i);
-          JsonObject *d = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
-
-          if (d == NULL || *data_string (d, "name") == '\0')
-            continue;
-          os_record_add_document (record, data_string (d, "name"), (int) data_int (d, "originals", 0),
-                                  (int) data_int (d, "certified", 0), (int) data_int (d, "copies", 0));
-        }
-    }
+  node = json_node_init_object (json_node_alloc (), data);
+  record = os_record_new_from_json (node, NULL);
+  if (record == NULL)
+    return NULL;
+  if (os_record_get_sets (record) < 1)
+    os_record_set_sets (record, 1);
 
   *agency_out = g_steal_pointer (&agency);
   return g_steal_pointer (&record);
@@ -3371,7 +3354,8 @@ apply_record_data (OsStore     *self,
 
       if (synced && local_version >= version)
         return TRUE;   /* seen already (our own change coming back, or a page again) */
-      if (!write_record_fields (self, local_id, record, os_record_get_received_at (record), error))
+      if (!write_record_fields (self, local_id, record, os_record_get_received_at (record), error) ||
+          !os_store_write_process (self, local_id, record, error))
         return FALSE;
     }
   else if (rc == SQLITE_DONE)
@@ -3850,4 +3834,151 @@ os_store_apply_catalogue (OsStore     *self,
 fail:
   rollback (self);
   return FALSE;
+}
+
+/* The actor (os-store-process.h) ------------------------------------------------- */
+
+void
+os_store_set_actor (OsStore       *self,
+                    const OsActor *actor)
+{
+  g_return_if_fail (OS_IS_STORE (self));
+
+  g_clear_pointer (&self->actor, os_actor_free);
+  if (actor != NULL)
+    self->actor = os_actor_copy (actor);
+}
+
+const OsActor *
+os_store_get_actor (OsStore *self)
+{
+  static const char * const all_roles[] = {
+    OS_ROLE_RECEPTION, OS_ROLE_SPECIALIST, OS_ROLE_HEAD, OS_ROLE_LEADER, OS_ROLE_SUPERVISOR,
+    OS_ROLE_ADMIN, NULL,
+  };
+  g_autofree char *officer = NULL;
+  g_autofree char *desk = NULL;
+  g_autoptr(OsAgency) agency = NULL;
+  const char *units[2] = { NULL, NULL };
+
+  g_return_val_if_fail (OS_IS_STORE (self), NULL);
+
+  if (self->actor != NULL)
+    return self->actor;
+
+  /* A standalone desk: the settings' officer does everything, for the agency. */
+  officer = os_store_dup_officer (self);
+  agency = os_store_dup_agency (self);
+  desk = os_store_dup_setting (self, "desk-id");
+  if (desk == NULL || *desk == '\0')
+    {
+      g_free (desk);
+      desk = g_strdup (agency->desk_name ? agency->desk_name : "");
+    }
+  units[0] = agency->identifier ? agency->identifier : "";
+  if (self->default_actor == NULL ||
+      g_strcmp0 (self->default_actor->username, officer) != 0 ||
+      g_strcmp0 (self->default_actor->units ? self->default_actor->units[0] : NULL, units[0]) != 0 ||
+      g_strcmp0 (self->default_actor->desk, desk) != 0)
+    {
+      g_clear_pointer (&self->default_actor, os_actor_free);
+      self->default_actor = os_actor_new (officer, officer, all_roles, units, desk);
+    }
+  return self->default_actor;
+}
+
+/* Shared with os-store-process.c ------------------------------------------------ */
+
+gboolean
+os_store_exec (OsStore     *self,
+               const char  *sql,
+               GError     **error)
+{
+  return exec (self, sql, error);
+}
+
+void
+os_store_rollback (OsStore *self)
+{
+  rollback (self);
+}
+
+sqlite3_stmt *
+os_store_cached (OsStore     *self,
+                 const char  *sql,
+                 GError     **error)
+{
+  return cached (self, sql, error);
+}
+
+void
+os_store_bind_text (sqlite3_stmt *stmt,
+                    int           index,
+                    const char   *text)
+{
+  bind_text (stmt, index, text);
+}
+
+OsRecord *
+os_store_load_record_in_tx (OsStore  *self,
+                            gint64    local_id,
+                            GError  **error)
+{
+  return load_one (self, "r.local_id = ?1", NULL, local_id, error);
+}
+
+gboolean
+os_store_write_record_fields (OsStore   *self,
+                              gint64     local_id,
+                              OsRecord  *record,
+                              gint64     now,
+                              GError   **error)
+{
+  return write_record_fields (self, local_id, record, now, error);
+}
+
+gboolean
+os_store_insert_event (OsStore     *self,
+                       gint64       local_id,
+                       gint64       at,
+                       const char  *actor,
+                       const char  *action,
+                       OsStatus     status,
+                       const char  *note,
+                       GError     **error)
+{
+  return insert_event (self, local_id, at, actor, action, status, note, error);
+}
+
+gboolean
+os_store_insert_outbox_row (OsStore     *self,
+                            gint64       seq,
+                            const char  *record_id,
+                            const char  *kind,
+                            const char  *payload,
+                            gint64       base_version,
+                            const char  *before,
+                            gint64       now,
+                            GError     **error)
+{
+  return insert_outbox_row (self, seq, record_id, kind, payload, base_version, before, now, error);
+}
+
+char *
+os_store_record_payload (OsRecord   *record,
+                         const char *agency,
+                         const char *unit_id)
+{
+  return record_payload (record, agency, unit_id);
+}
+
+void
+os_store_emit_changed (OsStore  *self,
+                       gboolean  sync,
+                       gboolean  records)
+{
+  if (sync)
+    g_signal_emit (self, signals[SYNC_CHANGED], 0);
+  if (records)
+    g_signal_emit (self, signals[RECORDS_CHANGED], 0);
 }

@@ -233,7 +233,9 @@ gint64        os_store_count_quarantined    (OsStore            *self);
 /* Saves an edit of a record already in the store (@record as loaded with
  * os_store_load_record and changed: applicant, contact, procedure, documents, notes,
  * status, reason, instants; not its id, code or receive time) with an outbox entry
- * "update" made against the record's current version, in one transaction. */
+ * "update" made against the record's current version, in one transaction. A record that
+ * follows a process keeps its status, due, finished and returned instants: those move by
+ * its actions only (os-store-process.h). */
 gboolean      os_store_update_record        (OsStore            *self,
                                              OsRecord           *record,
                                              gint64              now,

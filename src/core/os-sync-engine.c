@@ -19,6 +19,7 @@
 #include "os-error.h"
 #include "os-record-code.h"
 #include "os-store-private.h"
+#include "os-store-process.h"
 #include "os-sync-engine.h"
 
 #define DEFAULT_BLOCK_SIZE    100
@@ -410,6 +411,7 @@ static void lease_next (GTask *task);
 static void push_next (GTask *task);
 static void pull_next (GTask *task);
 static void fetch_catalogue (GTask *task);
+static void fetch_processes (GTask *task);
 static void upload_next (GTask *task);
 static void send_batch (GTask *task);
 
@@ -1425,7 +1427,7 @@ on_catalogue (GObject      *source,
           g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
         {
           g_message ("Procedure catalogue not fetched: %s", error->message);
-          round_succeeded (task);
+          fetch_processes (g_steal_pointer (&task));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
@@ -1436,13 +1438,13 @@ on_catalogue (GObject      *source,
       if (g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
         {
           g_message ("Procedure catalogue not applied: %s", error->message);
-          round_succeeded (task);
+          fetch_processes (g_steal_pointer (&task));
           return;
         }
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  round_succeeded (task);
+  fetch_processes (g_steal_pointer (&task));
 }
 
 static void
@@ -1456,6 +1458,140 @@ fetch_catalogue (GTask *task)
   etag = os_store_dup_setting (self->store, "catalogue-etag");
   os_api_client_get_with_etag_async (self->client, "/definitions/procedures", etag,
                                      g_task_get_cancellable (task), on_catalogue, task);
+}
+
+/* Process definitions ------------------------------------------------------------ */
+
+static void
+on_processes (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OsSyncEngine *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *etag = NULL;
+  g_autoptr(JsonNode) root = os_api_client_get_with_etag_finish (OS_API_CLIENT (source), result,
+                                                                  &etag, &error);
+
+  if (root == NULL && error != NULL)
+    {
+      /* An older server has no definitions (404), or the user may not read them: the
+       * records still sync; asked again next round. */
+      if (g_error_matches (error, OS_ERROR, OS_ERROR_REJECTED) ||
+          g_error_matches (error, OS_ERROR, OS_ERROR_FORBIDDEN) ||
+          g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
+        {
+          g_message ("Process definitions not fetched: %s", error->message);
+          round_succeeded (task);
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (root != NULL && !os_store_apply_processes (self->store, root, etag, &error))
+    {
+      if (g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
+        {
+          g_message ("Process definitions not applied: %s", error->message);
+          round_succeeded (task);
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  round_succeeded (task);
+}
+
+static void
+fetch_processes (GTask *task)
+{
+  OsSyncEngine *self = g_task_get_source_object (task);
+  g_autofree char *etag = NULL;
+
+  if (!round_check (task))
+    return;
+  etag = os_store_dup_setting (self->store, "processes-etag");
+  os_api_client_get_with_etag_async (self->client, "/definitions/processes", etag,
+                                     g_task_get_cancellable (task), on_processes, task);
+}
+
+static void
+on_published (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  OsSyncEngine *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *api_code = NULL;
+  g_autoptr(OsProcess) published = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  guint status = 0;
+
+  root = os_api_client_call_finish_full (OS_API_CLIENT (source), result, &status, &api_code, &error);
+  if (root == NULL)
+    {
+      /* A 404/405 that is not the API's word: a server without process definitions. */
+      if (g_error_matches (error, OS_ERROR, OS_ERROR_REJECTED) && api_code == NULL &&
+          (status == 404 || status == 405))
+        g_task_return_new_error (task, OS_ERROR, OS_ERROR_REJECTED,
+                                 _("Máy chủ chưa hỗ trợ ban hành quy trình. Hãy cập nhật phần mềm máy chủ."));
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  published = os_process_new_from_json (root, NULL);
+  if (published == NULL || os_process_get_version (published) < 1)
+    {
+      g_task_return_new_error (task, OS_ERROR, OS_ERROR_PROTOCOL,
+                               _("Máy chủ trả lời không đúng giao thức (%s)."), "ProcessDefinition");
+      return;
+    }
+  if (!os_store_put_process_version (self->store, published, &error) ||
+      !os_store_delete_process_draft (self->store, os_process_get_id (published), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&published), g_object_unref);
+}
+
+void
+os_sync_engine_publish_process_async (OsSyncEngine        *self,
+                                      OsProcess           *draft,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (OS_IS_SYNC_ENGINE (self));
+  g_return_if_fail (OS_IS_PROCESS (draft));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, os_sync_engine_publish_process_async);
+
+  /* What the server would refuse is said at once, offline too. */
+  if (!os_process_validate (draft, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  body = os_process_to_json (draft);
+  os_api_client_call_async (self->client, "POST", "/definitions/processes", body, cancellable,
+                            on_published, g_steal_pointer (&task));
+}
+
+OsProcess *
+os_sync_engine_publish_process_finish (OsSyncEngine  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* Rounds and scheduling ---------------------------------------------------------- */

@@ -1,7 +1,8 @@
 /* os-sync-engine.h: keeps a desk's store and the server in step, in the background.
  *
  * Pushes the outbox in order and in batches, pulls the change feed of the user's units,
- * leases record-code blocks ahead of time, fetches the procedure catalogue with its ETag.
+ * leases record-code blocks ahead of time, fetches the procedure catalogue and the process
+ * definitions with their ETags.
  * Reacts to GNetworkMonitor, retries with exponential backoff and jitter, and resumes
  * after a restart (everything it needs is in the store). Runs on the thread-default main
  * context of its creator; several engines may run in one process (tests, benchmarks).
@@ -14,6 +15,7 @@
 
 #include "os-api-client.h"
 #include "os-blob-store.h"
+#include "os-process.h"
 #include "os-store.h"
 
 G_BEGIN_DECLS
@@ -93,6 +95,21 @@ void          os_sync_engine_fetch_blob_async (OsSyncEngine        *self,
 gboolean      os_sync_engine_fetch_blob_finish (OsSyncEngine       *self,
                                                GAsyncResult        *result,
                                                GError             **error);
+
+/* Publishes @draft through the server (POST /definitions/processes; the server gives the
+ * version number, the instant and the publisher), stores the published version and drops
+ * the local draft. Returns the published OsProcess. A draft with a blocking problem fails
+ * at once (OS_ERROR_INVALID_INPUT, os_process_validate); the server's refusals keep its
+ * message: OS_ERROR_REJECTED (400 invalid_process), OS_ERROR_FORBIDDEN (403, not an admin);
+ * OS_ERROR_NETWORK / OS_ERROR_SERVER: try again. */
+void          os_sync_engine_publish_process_async  (OsSyncEngine        *self,
+                                                     OsProcess           *draft,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+OsProcess    *os_sync_engine_publish_process_finish (OsSyncEngine        *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
 
 /* Properties: "state" (int, an OsSyncState), "pending", "quarantined" (uint), "message"
  * (string), "last-sync" (int64). Signal "changes-applied" (guint n_records). Signal

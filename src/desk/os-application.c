@@ -11,6 +11,7 @@
 #include "os-desk-resources.h"
 #include "os-login-window.h"
 #include "os-preferences-window.h"
+#include "os-process-designer.h"
 #include "os-refused-window.h"
 #include "os-window.h"
 
@@ -483,6 +484,30 @@ logout_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The process designer (an admin's tool): one window, brought back if open. Publishing goes
+ * through the server when the desk works with one. */
+static void
+designer_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  OsApplication *self = user_data;
+  OsProcessDesigner *designer;
+
+  if (self->store == NULL)
+    return;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (OS_IS_PROCESS_DESIGNER (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
+  designer = os_process_designer_new (self->store,
+                                      self->account ? os_account_get_engine (self->account) : NULL);
+  gtk_window_set_application (GTK_WINDOW (designer), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (designer));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "about", about_action },
@@ -490,6 +515,7 @@ static const GActionEntry app_actions[] = {
   { "sync-now", sync_now_action },
   { "show-refused", show_refused_action },
   { "logout", logout_action },
+  { "designer", designer_action },
 };
 
 static void
@@ -507,6 +533,7 @@ os_application_init (OsApplication *self)
     { "win.search", { "<Control>f", NULL } },
     { "app.sync-now", { "F5", NULL } },
     { "app.show-refused", { "<Control><Shift>e", NULL } },
+    { "app.designer", { "<Control><Shift>d", NULL } },
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "os-action-dialog.h"
 #include "os-application.h"
 #include "os-attachment-viewer.h"
 #include "os-blob-store.h"
@@ -17,7 +18,9 @@
 #include "os-refused-item.h"
 #include "os-text.h"
 #include "os-scan-window.h"
+#include "os-slip-process.h"
 #include "os-slip-window.h"
+#include "os-store-process.h"
 
 struct _OsRecordWindow
 {
@@ -29,11 +32,17 @@ struct _OsRecordWindow
   AdwPreferencesGroup  *documents_group;
   AdwPreferencesGroup  *attachments_group;
   AdwPreferencesGroup  *history_group;
+  GtkWidget            *process_box;
+  AdwPreferencesGroup  *process_group;
+  GtkFlowBox           *process_actions;
+  GtkLabel             *process_hint;
+  AdwPreferencesGroup  *process_history_group;
   AdwToastOverlay      *toast_overlay;
   GtkWidget            *edit_button;
   GtkWidget            *cancel_button;
   GtkWidget            *save_button;
   GtkWidget            *print_button;
+  GtkWidget            *print_menu_button;
   AdwPreferencesGroup  *edit_group;
   GtkLabel             *edit_error;
   AdwEntryRow          *name_row;
@@ -62,6 +71,11 @@ struct _OsRecordWindow
   GtkWidget            *resend_button;
   guint                 refill_id;
   gboolean              editing;
+
+  OsProcess            *definition;    /* the version the record follows, or NULL */
+  gint64                version;       /* the record version shown (for actions) */
+  GArray               *choices;       /* OsActionChoice the actor may take now */
+  OsActionDialog       *action_dialog; /* open, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (OsRecordWindow, os_record_window, ADW_TYPE_WINDOW)
@@ -133,6 +147,7 @@ action_label (const char *action)
 }
 
 static void add_sync_row (OsRecordWindow *self);
+static void fill_process (OsRecordWindow *self);
 
 static void
 fill (OsRecordWindow *self)
@@ -213,6 +228,8 @@ fill (OsRecordWindow *self)
   if (documents->len == 0)
     adw_preferences_group_set_description (self->documents_group, _("Không có giấy tờ nào được ghi nhận."));
 
+  fill_process (self);
+
   events = os_store_list_events (self->store, os_record_get_local_id (r), NULL);
   for (guint i = 0; events && i < events->len; i++)
     {
@@ -227,6 +244,195 @@ fill (OsRecordWindow *self)
         detail = g_strdup_printf ("%s · %s", e->actor, os_status_to_string (e->status));
       add_row (self, self->history_group, title, detail);
     }
+}
+
+/* The process: where the record stands, what the officer may do, what happened. */
+
+static const char *
+pause_label (OsPause pause)
+{
+  switch (pause)
+    {
+    case OS_PAUSE_SUPPLEMENT: return _("Tạm dừng: chờ bổ sung hồ sơ");
+    case OS_PAUSE_PAYMENT:    return _("Tạm dừng: chờ thực hiện nghĩa vụ tài chính");
+    case OS_PAUSE_NONE:
+    default:                  return NULL;
+    }
+}
+
+static char *
+step_label (OsRecordWindow *self,
+            const char     *step_id)
+{
+  OsProcessStep *step;
+
+  if (step_id == NULL || *step_id == '\0')
+    return g_strdup (_("(kết thúc)"));
+  step = self->definition ? os_process_find_step (self->definition, step_id) : NULL;
+  return g_strdup (step ? step->name : step_id);
+}
+
+/* The action the window's Ctrl+Enter takes: the one that moves the record on. */
+static OsAction
+forward_action (OsRecordWindow *self)
+{
+  static const OsAction order[] = {
+    OS_ACTION_HAND_OVER, OS_ACTION_PROCESS, OS_ACTION_REVIEW, OS_ACTION_SIGN, OS_ACTION_RETURN,
+    OS_ACTION_ASSIGN, OS_ACTION_RESUME, OS_ACTION_COLLECT_FEE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    for (guint j = 0; self->choices != NULL && j < self->choices->len; j++)
+      if (g_array_index (self->choices, OsActionChoice, j).action == order[i])
+        return order[i];
+  return OS_ACTION_NONE;
+}
+
+static void
+fill_process (OsRecordWindow *self)
+{
+  OsRecord *r = self->record;
+  OsProcessState *state = os_record_get_process_state (r);
+  const OsActor *actor = os_store_get_actor (self->store);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GtkWidget *child;
+  OsAction forward;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->process_actions))) != NULL)
+    gtk_flow_box_remove (self->process_actions, child);
+  g_clear_pointer (&self->choices, g_array_unref);
+  self->version = os_store_get_record_version (self->store, os_record_get_id (r));
+
+  gtk_widget_set_visible (self->process_box, state != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->process_history_group), state != NULL);
+  gtk_widget_set_visible (self->print_menu_button, state != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.print-control", state != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.print-extension", state != NULL && state->extended);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.forward", FALSE);
+  if (state == NULL)
+    return;
+
+  if (self->definition == NULL ||
+      g_strcmp0 (os_process_get_id (self->definition), state->process_id) != 0 ||
+      os_process_get_version (self->definition) != state->process_version)
+    {
+      g_clear_object (&self->definition);
+      self->definition = os_store_load_process (self->store, state->process_id, state->process_version, NULL);
+    }
+
+  /* Where it stands. */
+  {
+    OsStepTiming timing = os_process_state_timing (state, now);
+    g_autofree char *unit_role = NULL;
+    g_autofree char *step_due = NULL;
+    g_autofree char *due = os_datetime_format (os_record_get_due_at (r), TRUE);
+    g_autofree char *due_text = NULL;
+    g_autofree char *co = state->co_processors ? g_strjoinv (", ", state->co_processors) : NULL;
+    const char *role = state->step_role && *state->step_role ? os_role_to_string (state->step_role) : "";
+
+    if (state->step_unit && *state->step_unit)
+      unit_role = g_strdup_printf ("%s — %s", state->step_unit, role);
+    else
+      unit_role = g_strdup (role);
+    if (state->step_due_at > 0)
+      {
+        g_autofree char *when = os_datetime_format (state->step_due_at, TRUE);
+
+        step_due = timing != OS_STEP_TIMING_NONE ? g_strdup_printf ("%s — %s", when, os_step_timing_to_string (timing))
+                                                 : g_strdup (when);
+      }
+    if (state->extended && state->original_due_at > 0)
+      {
+        g_autofree char *original = os_datetime_format (state->original_due_at, TRUE);
+
+        due_text = g_strdup_printf (_("%s (gia hạn từ %s: %s)"), due, original,
+                                    state->extension_reason ? state->extension_reason : "");
+      }
+    else
+      due_text = g_strdup (due);
+
+    add_row (self, self->process_group, _("Bước hiện tại"),
+             state->step_id && *state->step_id ? state->step_name : _("Đã kết thúc quy trình"));
+    add_row (self, self->process_group, _("Đơn vị, vai trò xử lý"), unit_role);
+    add_row (self, self->process_group, _("Người xử lý"),
+             state->assignee && *state->assignee ? state->assignee : _("Chưa phân công"));
+    add_row (self, self->process_group, _("Người phối hợp"), co);
+    add_row (self, self->process_group, _("Hạn của bước"), step_due);
+    add_row (self, self->process_group, _("Hẹn trả kết quả"), due_text);
+    add_row (self, self->process_group, _("Tạm dừng"), pause_label (state->pause));
+    add_row (self, self->process_group, _("Phí, lệ phí đã thu"), state->fee);
+  }
+
+  /* What the officer may do now: exactly the engine's list. */
+  if (self->definition != NULL && actor != NULL)
+    self->choices = os_process_engine_list_actions (self->definition, r, actor, now);
+  forward = forward_action (self);
+  for (guint i = 0; self->choices != NULL && i < self->choices->len; i++)
+    {
+      OsActionChoice *choice = &g_array_index (self->choices, OsActionChoice, i);
+      g_autofree char *label = g_strdup_printf ("_%s", os_action_to_string (choice->action));
+      GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "record.process-action");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", os_action_to_id (choice->action));
+      gtk_widget_set_name (button, os_action_to_id (choice->action));
+      if (choice->action == forward)
+        {
+          g_autofree char *tip = g_strdup_printf (_("%s (Ctrl+Enter)"), os_action_to_string (choice->action));
+
+          gtk_widget_add_css_class (button, "suggested-action");
+          gtk_widget_set_tooltip_text (button, tip);
+        }
+      else if (choice->action == OS_ACTION_STOP || choice->action == OS_ACTION_WITHDRAW)
+        gtk_widget_add_css_class (button, "destructive-action");
+      gtk_flow_box_append (self->process_actions, button);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->process_actions), self->choices != NULL && self->choices->len > 0);
+  if (self->definition == NULL)
+    gtk_label_set_label (self->process_hint, _("Máy này chưa có phiên bản quy trình mà hồ sơ đang theo."));
+  else if (self->choices == NULL || self->choices->len == 0)
+    gtk_label_set_label (self->process_hint, _("Bạn không có thao tác nào với hồ sơ ở bước này."));
+  else
+    gtk_label_set_label (self->process_hint, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->process_hint),
+                          *gtk_label_get_label (self->process_hint) != '\0');
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.forward", forward != OS_ACTION_NONE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "record.print-extension", state->extended);
+
+  /* What happened, newest first. */
+  for (guint i = state->entries ? state->entries->len : 0; i > 0; i--)
+    {
+      OsProcessEntry *e = g_ptr_array_index (state->entries, i - 1);
+      g_autofree char *when = os_datetime_format (e->at, TRUE);
+      g_autofree char *from = step_label (self, e->from_step);
+      g_autofree char *to = step_label (self, e->to_step);
+      g_autofree char *title = NULL;
+      GString *detail = g_string_new (e->actor_name && *e->actor_name ? e->actor_name : e->actor);
+      g_autofree char *detail_text = NULL;
+
+      if (e->action == OS_ACTION_PROCESS || e->action == OS_ACTION_REVIEW || e->action == OS_ACTION_SIGN)
+        title = g_strdup_printf ("%s — %s: %s", when, os_action_to_string (e->action), os_outcome_to_string (e->outcome));
+      else
+        title = g_strdup_printf ("%s — %s", when, os_action_to_string (e->action));
+      if (g_strcmp0 (e->from_step, e->to_step) != 0)
+        g_string_append_printf (detail, " · %s → %s", from, to);
+      else
+        g_string_append_printf (detail, " · %s", from);
+      if (e->assignee && *e->assignee)
+        g_string_append_printf (detail, " · %s %s", _("giao cho"), e->assignee);
+      if (e->reason && *e->reason)
+        g_string_append_printf (detail, " · %s %s", _("lý do:"), e->reason);
+      if (e->note && *e->note)
+        g_string_append_printf (detail, " · %s", e->note);
+      if (e->rolled_back)
+        g_string_append_printf (detail, " · %s", _("(đã thu hồi)"));
+      detail_text = g_string_free (detail, FALSE);
+      add_row (self, self->process_history_group, title, detail_text);
+    }
+  if (state->entries == NULL || state->entries->len == 0)
+    adw_preferences_group_set_description (self->process_history_group, _("Chưa có thao tác nào."));
+  else
+    adw_preferences_group_set_description (self->process_history_group, NULL);
 }
 
 /* The record's own sync state (a desk that works with a server). */
@@ -1237,6 +1443,216 @@ scan_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (scan));
 }
 
+/* Process actions ------------------------------------------------------------ */
+
+static void
+present_slip (OsRecordWindow *self,
+              OsSlipWindow   *slip)
+{
+  gtk_window_set_transient_for (GTK_WINDOW (slip), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (slip));
+}
+
+static void
+print_process_slip (OsRecordWindow *self,
+                    OsSlipKind      kind)
+{
+  g_autoptr(OsAgency) agency = os_store_dup_agency (self->store);
+  g_autoptr(OsSlip) slip = NULL;
+
+  switch (kind)
+    {
+    case OS_SLIP_EXTENSION:
+      slip = os_slip_new_extension (self->record, agency);
+      break;
+    case OS_SLIP_CONTROL:
+      slip = os_slip_new_control (self->record, self->definition, agency);
+      break;
+    case OS_SLIP_SUPPLEMENT:
+    case OS_SLIP_REFUSAL:
+      {
+        /* Mẫu 02 / 03 print the record's reason: here the one the step just gave (a copy,
+         * in memory only; the action keeps it in its entry). */
+        OsProcessState *state = os_record_get_process_state (self->record);
+        g_autoptr(OsRecord) copy = os_store_load_record (self->store, os_record_get_local_id (self->record), NULL);
+        OsProcessEntry *last = NULL;
+
+        for (guint i = state && state->entries ? state->entries->len : 0; i > 0 && last == NULL; i--)
+          {
+            OsProcessEntry *e = g_ptr_array_index (state->entries, i - 1);
+
+            if (!e->rolled_back && e->action != OS_ACTION_ROLLBACK)
+              last = e;
+          }
+        if (copy == NULL)
+          copy = g_object_ref (self->record);
+        else if (last != NULL && last->reason != NULL && *last->reason != '\0')
+          os_record_set_reason (copy, last->reason);
+        present_slip (self, os_slip_window_new (self->store, self->settings, copy, kind));
+        return;
+      }
+    default:
+      return;
+    }
+  present_slip (self, os_slip_window_new_for_slip (self->store, self->settings, slip,
+                                                   os_record_get_code (self->record)));
+}
+
+/* Reads the record again (after an action, or when someone else acted first). */
+static void
+reload_record (OsRecordWindow *self)
+{
+  g_autoptr(OsRecord) fresh = os_store_load_record (self->store, os_record_get_local_id (self->record), NULL);
+
+  if (fresh != NULL)
+    g_set_object (&self->record, fresh);
+  refill (self);
+}
+
+static void
+on_action_applied (OsActionDialog *dialog,
+                   OsRecord       *saved,
+                   int             slip,
+                   OsRecordWindow *self)
+{
+  g_autofree char *message = g_strdup_printf (_("Đã thực hiện: %s."),
+                                              os_action_to_string (os_action_dialog_get_action (dialog)));
+
+  reload_record (self);
+  toast (self, message);
+  /* The inbox and the list show where the record went; the engine sends the action. */
+  g_signal_emit_by_name (self->store, "records-changed");
+  poke_engine (self);
+  if (slip >= 0)
+    print_process_slip (self, slip);
+}
+
+static void
+on_action_conflict (OsActionDialog *dialog,
+                    OsRecordWindow *self)
+{
+  reload_record (self);
+  os_action_dialog_set_record (dialog, self->record, self->version);
+}
+
+static void
+on_action_dialog_destroy (OsRecordWindow *self)
+{
+  self->action_dialog = NULL;
+}
+
+OsActionDialog *
+os_record_window_open_action (OsRecordWindow *self,
+                              OsAction        action)
+{
+  guint outcomes = 0;
+  gboolean offered = FALSE;
+
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), NULL);
+
+  for (guint i = 0; self->choices != NULL && i < self->choices->len; i++)
+    {
+      OsActionChoice *choice = &g_array_index (self->choices, OsActionChoice, i);
+
+      if (choice->action == action)
+        {
+          offered = TRUE;
+          outcomes = choice->outcomes;
+        }
+    }
+  if (!offered)
+    return NULL;
+
+  if (self->action_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->action_dialog));
+  self->action_dialog = os_action_dialog_new (self->store, self->record, self->version, action, outcomes);
+  g_signal_connect_object (self->action_dialog, "applied", G_CALLBACK (on_action_applied), self, 0);
+  g_signal_connect_object (self->action_dialog, "conflict", G_CALLBACK (on_action_conflict), self, 0);
+  g_signal_connect_object (self->action_dialog, "destroy", G_CALLBACK (on_action_dialog_destroy), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_set_transient_for (GTK_WINDOW (self->action_dialog), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (self->action_dialog));
+  return self->action_dialog;
+}
+
+char **
+os_record_window_dup_offered_actions (OsRecordWindow *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->process_actions));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (button != NULL && gtk_widget_get_visible (child))
+        g_strv_builder_add (builder, gtk_widget_get_name (button));
+    }
+  return g_strv_builder_end (builder);
+}
+
+OsRecord *
+os_record_window_get_record (OsRecordWindow *self)
+{
+  g_return_val_if_fail (OS_IS_RECORD_WINDOW (self), NULL);
+
+  return self->record;
+}
+
+/* Enter on a focused cell of the action buttons presses its button. */
+static void
+on_process_child_activated (GtkFlowBox      *box,
+                            GtkFlowBoxChild *child,
+                            OsRecordWindow  *self)
+{
+  GtkWidget *button = gtk_flow_box_child_get_child (child);
+
+  if (button != NULL)
+    gtk_widget_activate (button);
+}
+
+static void
+process_action_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  OsRecordWindow *self = OS_RECORD_WINDOW (widget);
+  OsAction action;
+
+  if (os_action_from_id (g_variant_get_string (parameter, NULL), &action))
+    os_record_window_open_action (self, action);
+}
+
+static void
+forward_action_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  OsRecordWindow *self = OS_RECORD_WINDOW (widget);
+  OsAction action = forward_action (self);
+
+  if (action != OS_ACTION_NONE && !self->editing)
+    os_record_window_open_action (self, action);
+}
+
+static void
+print_control_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  print_process_slip (OS_RECORD_WINDOW (widget), OS_SLIP_CONTROL);
+}
+
+static void
+print_extension_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  print_process_slip (OS_RECORD_WINDOW (widget), OS_SLIP_EXTENSION);
+}
+
 static void
 print_slip_action (GtkWidget  *widget,
                    const char *action_name,
@@ -1272,6 +1688,14 @@ os_record_window_dispose (GObject *object)
       g_clear_object (&self->chooser);
     }
   g_clear_handle_id (&self->refill_id, g_source_remove);
+  if (self->action_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->action_dialog, self);
+      gtk_window_destroy (GTK_WINDOW (self->action_dialog));
+      self->action_dialog = NULL;
+    }
+  g_clear_pointer (&self->choices, g_array_unref);
+  g_clear_object (&self->definition);
   gtk_widget_dispose_template (GTK_WIDGET (self), OS_TYPE_RECORD_WINDOW);
   g_clear_pointer (&self->attachment_rows, g_ptr_array_unref);
   g_clear_pointer (&self->info_rows, g_ptr_array_unref);
@@ -1298,12 +1722,19 @@ os_record_window_class_init (OsRecordWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, applicant_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, documents_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, history_group);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, process_box);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, process_group);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, process_actions);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, process_hint);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, process_history_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_process_child_activated);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, attachments_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_button);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, print_button);
+  gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, print_menu_button);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_group);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, edit_error);
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, name_row);
@@ -1317,6 +1748,13 @@ os_record_window_class_init (OsRecordWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsRecordWindow, delivery_row);
 
   gtk_widget_class_install_action (widget_class, "record.print-slip", NULL, print_slip_action);
+  gtk_widget_class_install_action (widget_class, "record.process-action", "s", process_action_action);
+  gtk_widget_class_install_action (widget_class, "record.forward", NULL, forward_action_action);
+  gtk_widget_class_install_action (widget_class, "record.print-control", NULL, print_control_action);
+  gtk_widget_class_install_action (widget_class, "record.print-extension", NULL, print_extension_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK, "record.forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK, "record.forward", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_P, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "record.print-control", NULL);
   gtk_widget_class_install_action (widget_class, "record.attach", NULL, attach_action);
   gtk_widget_class_install_action (widget_class, "record.scan", NULL, scan_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "record.scan", NULL);

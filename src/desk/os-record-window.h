@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "os-action-dialog.h"
 #include "os-store.h"
 #include "os-sync-engine.h"
 
@@ -42,5 +43,14 @@ gboolean        os_record_window_save_edit   (OsRecordWindow *self);
 /* Escape: leaves the form, showing the saved record again. */
 void            os_record_window_cancel_edit (OsRecordWindow *self);
 gboolean        os_record_window_get_editing (OsRecordWindow *self);
+
+/* The record as the window shows it. */
+OsRecord       *os_record_window_get_record  (OsRecordWindow *self);
+/* The process actions offered as buttons (ids, os_action_to_id), in order. */
+char          **os_record_window_dup_offered_actions (OsRecordWindow *self);
+/* Opens the dialog for @action (what a button or Ctrl+Enter does); NULL when the engine
+ * does not offer @action now. */
+OsActionDialog *os_record_window_open_action (OsRecordWindow *self,
+                                              OsAction        action);
 
 G_END_DECLS

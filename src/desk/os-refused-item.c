@@ -34,6 +34,8 @@ os_refused_item_kind_label (const char *kind)
     return _("Gỡ tệp đính kèm");
   if (g_strcmp0 (kind, "delete") == 0)
     return _("Xóa hồ sơ");
+  if (g_strcmp0 (kind, "action") == 0)
+    return _("Thao tác trong quy trình xử lý");
   return kind ? kind : "";
 }
 

@@ -118,6 +118,12 @@ send_job (GTask *task)
   else
     paper = gtk_paper_size_new_custom ("onestop-roll-80", _("Giấy cuộn 80 mm"), width, height, GTK_UNIT_POINTS);
   gtk_page_setup_set_paper_size (setup, paper);
+  /* The tracking book (Mẫu 06) is printed across the sheet. */
+  if (width > height)
+    {
+      gtk_page_setup_set_orientation (setup, GTK_PAGE_ORIENTATION_LANDSCAPE);
+      gtk_print_settings_set_orientation (settings, GTK_PAGE_ORIENTATION_LANDSCAPE);
+    }
   gtk_print_settings_set_paper_size (settings, paper);
   gtk_print_settings_set_printer (settings, gtk_printer_get_name (data->printer));
 

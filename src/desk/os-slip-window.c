@@ -24,6 +24,8 @@ struct _OsSlipWindow
   GSettings       *settings;
   OsRecord        *record;
   OsSlipKind       kind;
+  char            *job_name;
+  gboolean         fixed;      /* made elsewhere: nothing to rebuild */
   GtkFileChooserNative *chooser;
   GCancellable    *cancellable;
 };
@@ -54,6 +56,8 @@ rebuild_slip (OsSlipWindow *self)
 static void
 on_format_changed (OsSlipWindow *self)
 {
+  if (self->fixed)
+    return;
   if (self->settings != NULL)
     g_settings_set_enum (self->settings, "receipt-format",
                          gtk_drop_down_get_selected (self->format_dropdown));
@@ -91,13 +95,15 @@ print_dialog_action (GtkWidget  *widget,
   else
     paper = gtk_paper_size_new_custom ("onestop-roll-80", _("Giấy cuộn 80 mm"), width, height, GTK_UNIT_POINTS);
   gtk_page_setup_set_paper_size_and_default_margins (setup, paper);
-  gtk_page_setup_set_orientation (setup, GTK_PAGE_ORIENTATION_PORTRAIT);
+  /* The tracking book (Mẫu 06) is printed across the sheet. */
+  gtk_page_setup_set_orientation (setup, width > height ? GTK_PAGE_ORIENTATION_LANDSCAPE
+                                                        : GTK_PAGE_ORIENTATION_PORTRAIT);
 
   gtk_print_operation_set_default_page_setup (operation, setup);
   gtk_print_operation_set_use_full_page (operation, TRUE);
   gtk_print_operation_set_unit (operation, GTK_UNIT_POINTS);
   gtk_print_operation_set_n_pages (operation, os_slip_get_n_pages (slip));
-  gtk_print_operation_set_job_name (operation, os_record_get_code (self->record));
+  gtk_print_operation_set_job_name (operation, self->job_name);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   g_signal_connect_object (operation, "draw-page", G_CALLBACK (on_draw_page), slip, 0);
 
@@ -157,7 +163,7 @@ print_action (GtkWidget  *widget,
   message = g_strdup_printf (_("Đang in tới %s…"), printer);
   toast (self, message);
   os_slip_printer_print_async (slip_printer, os_slip_view_get_slip (self->view),
-                               os_record_get_code (self->record), self->cancellable,
+                               self->job_name, self->cancellable,
                                on_printed, g_object_ref (self));
 }
 
@@ -197,9 +203,10 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   OsSlipWindow *self = OS_SLIP_WINDOW (widget);
-  static const char *suffixes[] = { "mau-01", "mau-02", "mau-03" };
-  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", os_record_get_code (self->record),
-                                           suffixes[self->kind]);
+  static const char *suffixes[] = { "mau-01", "mau-02", "mau-03", "mau-04", "mau-05", "mau-06" };
+  OsSlipKind kind = os_slip_get_kind (os_slip_view_get_slip (self->view));
+  g_autofree char *name = g_strdup_printf ("%s-%s.pdf", self->job_name,
+                                           kind < G_N_ELEMENTS (suffixes) ? suffixes[kind] : "phieu");
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
   g_autoptr(GFile) folder = g_file_new_for_path (documents ? documents : g_get_home_dir ());
@@ -236,6 +243,7 @@ os_slip_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->record);
+  g_clear_pointer (&self->job_name, g_free);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 
@@ -292,6 +300,7 @@ os_slip_window_new (OsStore    *store,
   self->settings = settings ? g_object_ref (settings) : NULL;
   self->record = g_object_ref (record);
   self->kind = kind;
+  self->job_name = g_strdup (os_record_get_code (record));
 
   g_signal_handlers_block_by_func (self->format_dropdown, on_format_changed, self);
   if (settings != NULL)
@@ -303,4 +312,48 @@ os_slip_window_new (OsStore    *store,
   gtk_widget_grab_focus (GTK_WIDGET (self->print_button));
 
   return self;
+}
+
+OsSlipWindow *
+os_slip_window_new_for_slip (OsStore    *store,
+                             GSettings  *settings,
+                             OsSlip     *slip,
+                             const char *job_name)
+{
+  OsSlipWindow *self;
+
+  g_return_val_if_fail (OS_IS_STORE (store), NULL);
+  g_return_val_if_fail (OS_IS_SLIP (slip), NULL);
+
+  self = g_object_new (OS_TYPE_SLIP_WINDOW, NULL);
+  self->store = g_object_ref (store);
+  self->settings = settings ? g_object_ref (settings) : NULL;
+  self->kind = os_slip_get_kind (slip);
+  self->job_name = g_strdup (job_name != NULL && *job_name != '\0' ? job_name : "phieu");
+  self->fixed = TRUE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->format_dropdown), FALSE);
+  {
+    double width, height;
+
+    /* Room for a landscape page (the tracking book). */
+    os_slip_get_page_size (slip, &width, &height);
+    if (width > height)
+      gtk_window_set_default_size (GTK_WINDOW (self), 960, 760);
+  }
+  os_slip_view_set_slip (self->view, slip);
+  adw_window_title_set_title (self->window_title, os_slip_get_title (slip));
+  gtk_window_set_title (GTK_WINDOW (self), os_slip_get_title (slip));
+  adw_window_title_set_subtitle (self->window_title, job_name);
+  gtk_widget_grab_focus (GTK_WIDGET (self->print_button));
+
+  return self;
+}
+
+OsSlip *
+os_slip_window_get_slip (OsSlipWindow *self)
+{
+  g_return_val_if_fail (OS_IS_SLIP_WINDOW (self), NULL);
+
+  return os_slip_view_get_slip (self->view);
 }

@@ -19,5 +19,12 @@ OsSlipWindow *os_slip_window_new (OsStore    *store,
                                   GSettings  *settings,
                                   OsRecord   *record,
                                   OsSlipKind  kind);
+/* A slip made elsewhere (Mẫu 04–06, os-slip-process.h): no paper choice; @job_name names
+ * the print job and the exported file. */
+OsSlipWindow *os_slip_window_new_for_slip (OsStore    *store,
+                                           GSettings  *settings,
+                                           OsSlip     *slip,
+                                           const char *job_name);
+OsSlip       *os_slip_window_get_slip     (OsSlipWindow *self);
 
 G_END_DECLS

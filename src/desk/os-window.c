@@ -6,9 +6,14 @@
 
 #include <glib/gi18n.h>
 
+#include "os-datetime.h"
+#include "os-inbox-page.h"
 #include "os-reception-page.h"
 #include "os-record-window.h"
 #include "os-records-page.h"
+#include "os-slip-process.h"
+#include "os-slip-window.h"
+#include "os-store-process.h"
 #include "os-sync-button.h"
 #include "os-window.h"
 
@@ -22,6 +27,8 @@ struct _OsWindow
   GtkLabel             *agency_label;
   OsReceptionPage      *reception_page;
   OsRecordsPage        *records_page;
+  OsInboxPage          *inbox_page;
+  AdwViewStackPage     *inbox_stack_page;
   OsSyncButton         *sync_button;
 
   OsStore              *store;
@@ -66,6 +73,7 @@ os_window_records_changed (OsWindow *self)
 
   g_clear_handle_id (&self->reload_source, g_source_remove);
   os_records_page_reload (self->records_page);
+  os_inbox_page_reload (self->inbox_page);
 }
 
 static void
@@ -155,6 +163,137 @@ on_open_record (OsRecordsPage *page,
   os_window_open_record (self, local_id);
 }
 
+/* "Việc cần xử lý (3)": the count in the page's title. */
+static void
+on_inbox_count_changed (OsWindow *self)
+{
+  guint count = os_inbox_page_get_count (self->inbox_page);
+  g_autofree char *title = count > 0 ? g_strdup_printf (_("Việc cần xử lý (%u)"), count)
+                                     : g_strdup (_("Việc cần xử lý"));
+
+  adw_view_stack_page_set_title (self->inbox_stack_page, title);
+}
+
+/* The tracking book (Mẫu 06) of a period. */
+
+static gboolean
+parse_day (GtkEditable *entry,
+           GDate       *date)
+{
+  return os_date_parse (gtk_editable_get_text (entry), date);
+}
+
+static void
+on_book_dates_changed (AdwMessageDialog *dialog)
+{
+  GtkEditable *from = g_object_get_data (G_OBJECT (dialog), "from");
+  GtkEditable *to = g_object_get_data (G_OBJECT (dialog), "to");
+  GDate a, b;
+
+  adw_message_dialog_set_response_enabled (dialog, "print",
+                                           parse_day (from, &a) && parse_day (to, &b) &&
+                                           g_date_compare (&a, &b) <= 0);
+}
+
+static void
+on_book_response (AdwMessageDialog *dialog,
+                  const char       *response,
+                  OsWindow         *self)
+{
+  GtkEditable *from_entry = g_object_get_data (G_OBJECT (dialog), "from");
+  GtkEditable *to_entry = g_object_get_data (G_OBJECT (dialog), "to");
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsAgency) agency = NULL;
+  g_autoptr(OsSlip) slip = NULL;
+  g_autofree char *job = NULL;
+  OsSlipWindow *window;
+  GDate from, to;
+
+  if (g_strcmp0 (response, "print") != 0 || !parse_day (from_entry, &from) || !parse_day (to_entry, &to))
+    return;
+
+  job = g_strdup_printf ("so-theo-doi-%04d%02d%02d-%04d%02d%02d", g_date_get_year (&from), g_date_get_month (&from),
+                         g_date_get_day (&from), g_date_get_year (&to), g_date_get_month (&to), g_date_get_day (&to));
+
+  g_date_add_days (&to, 1);
+  records = os_store_list_book (self->store, os_date_start_instant (&from), os_date_start_instant (&to), &error);
+  if (records == NULL)
+    {
+      os_window_show_toast (self, error->message);
+      return;
+    }
+  agency = os_store_dup_agency (self->store);
+  slip = os_slip_new_book (records, os_date_start_instant (&from), os_date_start_instant (&to), agency);
+  window = os_slip_window_new_for_slip (self->store, self->settings, slip, job);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Enter in either date prints, as the default button would. */
+static void
+on_book_date_activate (AdwMessageDialog *dialog)
+{
+  if (adw_message_dialog_get_response_enabled (dialog, "print"))
+    adw_message_dialog_response (dialog, "print");
+}
+
+static GtkWidget *
+date_entry (const char *label,
+            GDate      *date)
+{
+  GtkWidget *entry = gtk_entry_new ();
+  g_autofree char *text = os_date_format (date);
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("dd/mm/yyyy"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (entry), 11);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return entry;
+}
+
+static void
+print_book_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  OsWindow *self = OS_WINDOW (widget);
+  GtkWidget *dialog;
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *from, *to;
+  GDate today = os_datetime_local_date (g_get_real_time () / G_USEC_PER_SEC);
+  GDate first = today;
+
+  g_date_set_day (&first, 1);
+  from = date_entry (_("Từ ngày"), &first);
+  to = date_entry (_("Đến ngày"), &today);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
+  gtk_widget_set_halign (grid, GTK_ALIGN_CENTER);
+  gtk_grid_attach (GTK_GRID (grid), gtk_label_new_with_mnemonic (_("_Từ ngày")), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), from, 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), gtk_label_new_with_mnemonic (_("Đế_n ngày")), 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), to, 1, 1, 1, 1);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 0)), from);
+  gtk_label_set_mnemonic_widget (GTK_LABEL (gtk_grid_get_child_at (GTK_GRID (grid), 0, 1)), to);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("In sổ theo dõi hồ sơ"),
+                                   _("Các hồ sơ tiếp nhận trong khoảng ngày này (dd/mm/yyyy)."));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), grid);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Hủy"), "print", _("_Xem và in"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "print", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "print");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "from", from);
+  g_object_set_data (G_OBJECT (dialog), "to", to);
+  g_signal_connect_swapped (from, "changed", G_CALLBACK (on_book_dates_changed), dialog);
+  g_signal_connect_swapped (to, "changed", G_CALLBACK (on_book_dates_changed), dialog);
+  g_signal_connect_swapped (from, "activate", G_CALLBACK (on_book_date_activate), dialog);
+  g_signal_connect_swapped (to, "activate", G_CALLBACK (on_book_date_activate), dialog);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_book_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_visible_child_changed (OsWindow *self)
 {
@@ -164,6 +303,8 @@ on_visible_child_changed (OsWindow *self)
     g_settings_set_string (self->settings, "last-page", name);
   if (g_strcmp0 (name, "records") == 0)
     os_records_page_reload (self->records_page);
+  else if (g_strcmp0 (name, "inbox") == 0)
+    os_inbox_page_reload (self->inbox_page);
 }
 
 /* ONESTOP_BENCH_STARTUP=1: after the first frame, print how long start-up took and the
@@ -229,6 +370,7 @@ os_window_class_init (OsWindowClass *klass)
 
   g_type_ensure (OS_TYPE_RECEPTION_PAGE);
   g_type_ensure (OS_TYPE_RECORDS_PAGE);
+  g_type_ensure (OS_TYPE_INBOX_PAGE);
   g_type_ensure (OS_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/vn/onestop/Desk/os-window.ui");
@@ -238,11 +380,16 @@ os_window_class_init (OsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, OsWindow, agency_label);
   gtk_widget_class_bind_template_child (widget_class, OsWindow, reception_page);
   gtk_widget_class_bind_template_child (widget_class, OsWindow, records_page);
+  gtk_widget_class_bind_template_child (widget_class, OsWindow, inbox_page);
+  gtk_widget_class_bind_template_child (widget_class, OsWindow, inbox_stack_page);
   gtk_widget_class_bind_template_child (widget_class, OsWindow, sync_button);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.new-record", NULL, new_record_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.print-book", NULL, print_book_action);
+  /* Alt+1 and Alt+2 are the application's (reception, records). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.page", "s", "inbox");
 }
 
 static void
@@ -257,6 +404,7 @@ os_window_new (OsApplication *application)
 {
   OsWindow *self;
   g_autofree char *last_page = NULL;
+  const OsActor *actor;
 
   g_return_val_if_fail (OS_IS_APPLICATION (application), NULL);
 
@@ -274,6 +422,10 @@ os_window_new (OsApplication *application)
 
   g_signal_connect_object (self->reception_page, "record-saved", G_CALLBACK (on_record_saved), self, 0);
   g_signal_connect_object (self->records_page, "open-record", G_CALLBACK (on_open_record), self, 0);
+  g_signal_connect_object (self->inbox_page, "open-record", G_CALLBACK (on_open_record), self, 0);
+  g_signal_connect_object (self->inbox_page, "notify::count", G_CALLBACK (on_inbox_count_changed), self,
+                           G_CONNECT_SWAPPED);
+  os_inbox_page_set_store (self->inbox_page, self->store);
   /* Records the change feed brought in. */
   g_signal_connect_object (self->store, "records-changed", G_CALLBACK (on_store_records_changed), self,
                            G_CONNECT_SWAPPED);
@@ -285,7 +437,15 @@ os_window_new (OsApplication *application)
     }
 
   last_page = g_settings_get_string (self->settings, "last-page");
-  if (g_strcmp0 (last_page, "records") == 0)
+  actor = os_store_get_actor (self->store);
+  /* Officers who do not receive records start with what waits for them. */
+  if (g_strcmp0 (last_page, "inbox") == 0 ||
+      (actor != NULL && !os_actor_has_role (actor, OS_ROLE_RECEPTION)))
+    {
+      adw_view_stack_set_visible_child_name (self->stack, "inbox");
+      os_inbox_page_focus (self->inbox_page);
+    }
+  else if (g_strcmp0 (last_page, "records") == 0)
     {
       adw_view_stack_set_visible_child_name (self->stack, "records");
       os_records_page_focus_search (self->records_page);

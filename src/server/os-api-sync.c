@@ -3,7 +3,9 @@
  * Push: the shape of the whole request is checked first (a fault is a 400 for all of it);
  * then each mutation's payload is checked (a fault is that mutation's `invalid`), and
  * each valid one is applied by os_apply_mutation() (data/sql/server/0002-functions.sql)
- * as a statement of its own, that is its own transaction.
+ * as a statement of its own, that is its own transaction. An `action` mutation is first run
+ * through the process engine on the server's copy of the record (os-api-processes.c): the
+ * record it computes is what SQL stores, a refusal is that mutation's `action_refused`.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -96,7 +98,7 @@ static const OsFieldSpec attachment_specs[] = {
 };
 
 static const char * const kinds[] = {
-  "receive", "refuse", "request-supplement", "update", "attach", "detach", "delete", NULL
+  "receive", "refuse", "request-supplement", "update", "attach", "detach", "delete", "action", NULL
 };
 
 /* AGENCY-YYMMDD-NNNN (four or five digits, a real date), DOMAIN.md. */
@@ -141,11 +143,17 @@ payload_is_valid (const char *kind,
 
   if (g_str_equal (kind, "delete"))
     return TRUE;
+  if (g_str_equal (kind, "action"))
+    return os_api_action_payload_is_valid (payload);
   if (g_str_equal (kind, "attach") || g_str_equal (kind, "detach"))
     return os_check_object (payload, attachment_specs, TRUE, &field) == NULL &&
            g_str_equal (json_object_get_string_member (payload, "record_id"), record_id);
 
   if (os_check_object (payload, record_specs, TRUE, &field) != NULL)
+    return FALSE;
+  /* A process state every desk can read (os_process_state_from_json), or none. */
+  if (json_object_has_member (payload, "process") &&
+      !os_api_process_state_is_valid (json_object_get_member (payload, "process")))
     return FALSE;
   if (!g_str_equal (json_object_get_string_member (payload, "id"), record_id) ||
       !code_is_valid (json_object_get_string_member (payload, "code")))
@@ -176,6 +184,25 @@ append_json_string (GString    *out,
   g_string_append (out, quoted);
 }
 
+/* @message NULL: the code's own. */
+static void
+append_rejected_message (GString    *out,
+                         OsLang      lang,
+                         const char *id,
+                         const char *record_id,
+                         const char *code,
+                         const char *message,
+                         gboolean    retryable)
+{
+  g_string_append_printf (out, "{\"id\":\"%s\",\"record_id\":\"%s\",\"status\":\"rejected\","
+                          "\"error\":{\"code\":\"%s\",\"message\":", id, record_id, code);
+  if (message == NULL)
+    message = os_api_blobs_message (lang, code) ? os_api_blobs_message (lang, code)
+                                                : os_request_message (lang, code);
+  append_json_string (out, message);
+  g_string_append_printf (out, ",\"retryable\":%s}}", retryable ? "true" : "false");
+}
+
 static void
 append_rejected (GString    *out,
                  OsLang      lang,
@@ -184,11 +211,7 @@ append_rejected (GString    *out,
                  const char *code,
                  gboolean    retryable)
 {
-  g_string_append_printf (out, "{\"id\":\"%s\",\"record_id\":\"%s\",\"status\":\"rejected\","
-                          "\"error\":{\"code\":\"%s\",\"message\":", id, record_id, code);
-  append_json_string (out, os_api_blobs_message (lang, code) ? os_api_blobs_message (lang, code)
-                                                           : os_request_message (lang, code));
-  g_string_append_printf (out, ",\"retryable\":%s}}", retryable ? "true" : "false");
+  append_rejected_message (out, lang, id, record_id, code, NULL, retryable);
 }
 
 /* os_apply_mutation()'s result, with the message of a rejection added. */
@@ -310,6 +333,13 @@ apply_one_by_one (OsRequest  *req,
   return TRUE;
 }
 
+static void
+node_unref0 (gpointer node)
+{
+  if (node != NULL)
+    json_node_unref (node);
+}
+
 void
 os_api_push (OsRequest *req,
              PGconn    *conn)
@@ -320,6 +350,8 @@ os_api_push (OsRequest *req,
   g_autoptr(GPtrArray) results = NULL;
   g_autofree gboolean *valid = NULL;
   g_autofree gboolean *missing = NULL;
+  g_autoptr(GPtrArray) computed = NULL;   /* JsonNode *, or NULL */
+  g_autoptr(GPtrArray) refused = NULL;    /* char *, or NULL */
   JsonObject *body = os_request_parse_body (req, &root);
   JsonArray *mutations;
   const char *client_id;
@@ -363,6 +395,10 @@ os_api_push (OsRequest *req,
   /* Payloads next: an invalid one is that mutation's `invalid`, the others go on. */
   valid = g_new0 (gboolean, n);
   missing = g_new0 (gboolean, n);
+  computed = g_ptr_array_new_full (n, node_unref0);
+  g_ptr_array_set_size (computed, n);
+  refused = g_ptr_array_new_full (n, g_free);
+  g_ptr_array_set_size (refused, n);
   batch = json_array_new ();
   for (guint i = 0; i < n; i++)
     {
@@ -383,7 +419,32 @@ os_api_push (OsRequest *req,
           else
             missing[i] = !os_api_blobs_have (conn, sha256, req->user_id, req->units);
         }
-      if (valid[i] && !missing[i])
+    }
+
+  /* Actions: the server runs the process engine on its copy of the record; what it
+   * computed is what SQL stores (kind `action`), a refusal is that mutation's answer. */
+  if (!os_api_actions_prepare (req, conn, mutations, valid, (JsonNode **) computed->pdata,
+                               (char **) refused->pdata))
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *m = json_array_get_object_element (mutations, i);
+
+      if (!valid[i] || missing[i] || refused->pdata[i] != NULL)
+        continue;
+      if (computed->pdata[i] != NULL)
+        {
+          JsonObject *copy = json_object_new ();
+          GList *members = json_object_get_members (m);
+
+          for (GList *l = members; l != NULL; l = l->next)
+            if (!g_str_equal (l->data, "payload"))
+              json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (m, l->data)));
+          g_list_free (members);
+          json_object_set_member (copy, "payload", g_steal_pointer (&computed->pdata[i]));
+          json_array_add_object_element (batch, copy);
+        }
+      else
         json_array_add_element (batch, json_node_copy (json_array_get_element (mutations, i)));
     }
 
@@ -407,6 +468,8 @@ os_api_push (OsRequest *req,
         append_rejected (out, req->lang, id, record_id, "invalid", FALSE);
       else if (missing[i])
         append_rejected (out, req->lang, id, record_id, "blob_missing", TRUE);
+      else if (refused->pdata[i] != NULL)
+        append_rejected_message (out, req->lang, id, record_id, "action_refused", refused->pdata[i], FALSE);
       else
         append_result (out, req->lang, id, record_id, results->pdata[applied++]);
     }

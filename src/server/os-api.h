@@ -45,5 +45,26 @@ void     os_api_lease         (OsRequest *req,
                                PGconn    *conn);
 void     os_api_procedures    (OsRequest *req,
                                PGconn    *conn);
+void     os_api_processes     (OsRequest *req,
+                               PGconn    *conn);
+void     os_api_publish_process (OsRequest *req,
+                               PGconn    *conn);
+
+/* An `action` mutation's payload {process_id, process_version, request}: its shape and a
+ * request os_action_request_from_json() takes. */
+gboolean os_api_action_payload_is_valid (JsonObject *payload);
+/* A record's `process` member as os_process_state_from_json() takes it. */
+gboolean os_api_process_state_is_valid  (JsonNode   *node);
+/* Runs the process engine for the push's valid `action` mutations (one query for all):
+ * @computed[i] gets the record the server computed (to store as the payload), @refused[i]
+ * the engine's sentence when it refused, @valid[i] turns FALSE for an unknown definition
+ * or a malformed request; the others (missing record, other version) are left for SQL.
+ * FALSE with the answer set when the database failed. */
+gboolean os_api_actions_prepare (OsRequest   *req,
+                                 PGconn      *conn,
+                                 JsonArray   *mutations,
+                                 gboolean    *valid,
+                                 JsonNode   **computed,
+                                 char       **refused);
 
 G_END_DECLS

@@ -45,6 +45,9 @@ static const struct {
   { "code_taken", "Mã hồ sơ này đã thuộc về một hồ sơ khác trên máy chủ.", "Another record on the server already has this code." },
   { "code_not_leased", "Số thứ tự trong mã hồ sơ không được máy chủ cấp cho máy này.", "The number in this record code was not leased to this client." },
   { "invalid", "Nội dung thao tác không hợp lệ.", "The mutation's content is invalid." },
+  /* Processes (the engine's own sentence replaces these when it gives one) */
+  { "action_refused", "Máy chủ không chấp nhận thao tác này trên hồ sơ ở bước hiện tại.", "The server refused this action on the record at its current step." },
+  { "invalid_process", "Quy trình chưa thể ban hành vì còn lỗi.", "The process cannot be published: it has blocking problems." },
 };
 
 const char *
@@ -109,6 +112,38 @@ os_request_parse_language (const char *accept_language)
         return OS_LANG_EN;
     }
   return OS_LANG_VI;
+}
+
+gboolean
+os_request_fail_message (OsRequest  *req,
+                         guint       status,
+                         const char *code,
+                         const char *field,
+                         const char *message)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message != NULL && *message != '\0'
+                                      ? message : os_request_message (req->lang, code));
+  if (field != NULL)
+    {
+      json_builder_set_member_name (b, "field");
+      json_builder_add_string_value (b, field);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  os_request_reply_node (req, status, root);
+  g_free (req->error_code);
+  req->error_code = g_strdup (code);
+  return FALSE;
 }
 
 void

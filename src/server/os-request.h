@@ -62,6 +62,13 @@ gboolean    os_request_fail              (OsRequest   *req,
                                           const char  *code,
                                           const char  *field,
                                           const char  *message_key);
+/* The same with @message as the message (NULL or empty: @code's), e.g. a sentence of the
+ * process rules (Vietnamese whatever the request's language). */
+gboolean    os_request_fail_message      (OsRequest   *req,
+                                          guint        status,
+                                          const char  *code,
+                                          const char  *field,
+                                          const char  *message);
 void        os_request_reply             (OsRequest   *req,
                                           guint        status,
                                           char        *json);     /* takes ownership */

@@ -41,6 +41,8 @@ static const struct {
   { "GET", "/sync/changes", TRUE, os_api_changes },
   { "POST", "/codes/lease", TRUE, os_api_lease },
   { "GET", "/definitions/procedures", TRUE, os_api_procedures },
+  { "GET", "/definitions/processes", TRUE, os_api_processes },
+  { "POST", "/definitions/processes", TRUE, os_api_publish_process },
 };
 
 struct _OsServer

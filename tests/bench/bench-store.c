@@ -30,6 +30,7 @@
 #include "os-demo.h"
 #include "os-record-list.h"
 #include "os-store-private.h"
+#include "os-store-process.h"
 #include "os-text.h"
 
 /* Rows per page of OsRecordList (PAGE_SIZE in os-record-list.c), for the scrolling check. */
@@ -603,6 +604,97 @@ bench_filters (OsStore  *store,
   g_print ("summary: filter-worst-median-ms %.2f\n", worst);
 }
 
+/* Processes (issue 5) ----------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *label;
+  OsActor    *actor;
+} InboxCase;
+
+static void
+bench_processes (OsStore *store,
+                 int      runs)
+{
+  g_autoptr(GPtrArray) processes = os_store_list_processes (store, NULL);
+  g_autoptr(OsAgency) agency = os_store_dup_agency (store);
+  const char *reception[] = { OS_ROLE_RECEPTION, NULL };
+  const char *specialist[] = { OS_ROLE_SPECIALIST, NULL };
+  const char *units[] = { agency->identifier, NULL };
+  g_autofree char *officer = os_store_dup_officer (store);
+  InboxCase cases[] = {
+    { "every role (standalone officer)", os_actor_copy (os_store_get_actor (store)) },
+    { "reception", os_actor_new ("letiep", "Lê Tiếp", reception, units, "") },
+    { "specialist (officer's assignments)", os_actor_new (officer, officer, specialist, units, "") },
+  };
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  print_header ("Processes: inbox (50 most urgent), its count, the designer's statistics");
+  if (processes == NULL || processes->len == 0)
+    g_print ("process   (no process in this database: nothing to measure)\n");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GArray) list_times = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) count_times = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autofree char *label = NULL;
+      g_autofree char *extra = NULL;
+      gint64 total = 0;
+      guint listed = 0;
+
+      for (int r = 0; r < runs; r++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          g_autoptr(GPtrArray) inbox = os_store_list_inbox (store, cases[i].actor, 50, NULL);
+          double ms = ms_since (t0);
+
+          g_array_append_val (list_times, ms);
+          listed = inbox ? inbox->len : 0;
+          t0 = g_get_monotonic_time ();
+          total = os_store_count_inbox (store, cases[i].actor);
+          ms = ms_since (t0);
+          g_array_append_val (count_times, ms);
+        }
+      check (total >= listed, "the inbox lists %u of a count of %" G_GINT64_FORMAT, listed, total);
+      label = g_strdup_printf ("inbox: %s", cases[i].label);
+      extra = g_strdup_printf ("%u listed of %" G_GINT64_FORMAT, listed, total);
+      print_row ("process", label, stats_of (list_times), extra);
+      g_free (label);
+      label = g_strdup_printf ("count: %s", cases[i].label);
+      print_row ("process", label, stats_of (count_times), "");
+      if (i == 0)
+        g_print ("summary: inbox-median-ms %.2f\n", stats_of (list_times).median);
+      os_actor_free (cases[i].actor);
+    }
+
+  for (guint i = 0; processes != NULL && i < processes->len; i++)
+    {
+      OsProcess *process = g_ptr_array_index (processes, i);
+      g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autofree char *extra = NULL;
+      int samples = 0, at_steps = 0;
+
+      for (int r = 0; r < runs; r++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          g_autoptr(GArray) stats = os_store_process_stats (store, os_process_get_id (process),
+                                                            os_process_get_version (process), now, NULL);
+          double ms = ms_since (t0);
+
+          g_array_append_val (times, ms);
+          samples = at_steps = 0;
+          for (guint j = 0; stats != NULL && j < stats->len; j++)
+            {
+              samples += g_array_index (stats, OsStepStats, j).samples;
+              at_steps += g_array_index (stats, OsStepStats, j).now;
+            }
+        }
+      extra = g_strdup_printf ("%d at a step, %d finished stays", at_steps, samples);
+      print_row ("process", "statistics (median, p90 per step)", stats_of (times), extra);
+      if (i == 0)
+        g_print ("summary: process-stats-median-ms %.2f\n", stats_of (times).median);
+    }
+}
+
 /* Scrolling --------------------------------------------------------------------------- */
 
 static void
@@ -965,6 +1057,7 @@ main (int   argc,
 
   bench_search (store, sample, opt_runs);
   bench_filters (store, opt_runs);
+  bench_processes (store, opt_runs);
   bench_scroll (store);
   if (opt_saves > 0)
     bench_saves (store, work_dir, opt_saves);

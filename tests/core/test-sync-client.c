@@ -9,10 +9,21 @@
 #include "os-api-client.h"
 #include "os-error.h"
 #include "os-store-private.h"
+#include "os-store-process.h"
 #include "os-sync-engine.h"
 #include "os-test-util.h"
 
 #define AGENCY "000.00.06.H56"
+#define TEST_PROCESS_ID "0190d3a0-0000-7000-8000-0000000000a1"
+
+/* A process for procedure "a" (one step that hands the result back). */
+#define TEST_PROCESS(version) \
+  "{\"id\": \"" TEST_PROCESS_ID "\", \"version\": " #version ", \"name\": \"Quy trình thử\", " \
+  "\"start\": \"s1\", \"procedures\": [\"a\"], \"published_at\": 1794000000, \"published_by\": \"Quản trị\", " \
+  "\"steps\": [{\"id\": \"s1\", \"name\": \"Tiếp nhận và trả kết quả\", \"unit\": \"\", " \
+  "\"role\": \"reception\", \"budget\": 1, \"abilities\": [\"return\"], \"x\": 0, \"y\": 0}], " \
+  "\"links\": []}"
+#define TEST_PROCESS_PUBLISHED TEST_PROCESS (1)
 
 typedef struct
 {
@@ -24,6 +35,10 @@ typedef struct
   guint         pushes;
   char         *dir;
   guint         logouts;        /* logouts that named the session by its refresh token */
+  const char   *processes;      /* NULL: an older server (no definitions); "feed" */
+  const char   *publish_mode;   /* "ok", "invalid", "forbidden" */
+  guint         process_gets;   /* GETs of the definitions answered 200 */
+  guint         process_posts;
 } Fixture;
 
 static const char session_json[] =
@@ -277,6 +292,48 @@ server_callback (SoupServer        *server,
         }
       else
         respond (msg, 416, "{\"error\":{\"code\":\"blob_range\",\"message\":\"x\"}}");
+    }
+  else if (g_str_equal (path, "/api/v1/definitions/processes") && f->processes != NULL &&
+           g_str_equal (soup_server_message_get_method (msg), "GET"))
+    {
+      const char *inm = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                      "If-None-Match");
+
+      if (g_strcmp0 (inm, "\"p1\"") == 0)
+        respond (msg, 304, NULL);
+      else
+        {
+          f->process_gets++;
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", "\"p1\"");
+          respond (msg, 200, "{\"version\":1,\"processes\":[" TEST_PROCESS_PUBLISHED ", {\"id\": 5}]}");
+        }
+    }
+  else if (g_str_equal (path, "/api/v1/definitions/processes") &&
+           g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      g_autofree char *text = request_text (msg);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      f->process_posts++;
+      if (g_strcmp0 (f->publish_mode, "forbidden") == 0)
+        respond (msg, 403, "{\"error\":{\"code\":\"forbidden\",\"message\":\"Chỉ quản trị viên được ban hành quy trình.\"}}");
+      else if (g_strcmp0 (f->publish_mode, "invalid") == 0)
+        respond (msg, 400, "{\"error\":{\"code\":\"invalid_process\",\"message\":\"Bước “Xử lý” không có ai đảm nhận.\"}}");
+      else if (json_parser_load_from_data (parser, text, -1, NULL) &&
+               JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+          g_autofree char *body = NULL;
+
+          /* As the server publishes it: the next version, when and by whom. */
+          json_object_set_int_member (o, "version", 2);
+          json_object_set_int_member (o, "published_at", 1795000000);
+          json_object_set_string_member (o, "published_by", "Quản trị viên máy chủ");
+          body = json_to_string (json_parser_get_root (parser), FALSE);
+          respond (msg, 201, body);
+        }
+      else
+        respond (msg, 400, "{\"error\":{\"code\":\"malformed_json\",\"message\":\"x\"}}");
     }
   else if (g_str_equal (path, "/api/v1/sync/push"))
     handle_push (f, msg);
@@ -759,6 +816,87 @@ test_engine_missing_file (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (os_sync_engine_get_message (engine), "giay-khai-sinh.pdf"));
 }
 
+/* Process definitions: pulled each round with their ETag (an older server without them
+ * does not fail the round); publishing goes through the server. */
+static void
+test_engine_processes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OsStore) store = new_store (f);
+  g_autoptr(OsApiClient) client = os_api_client_new (f->base_url, NULL);
+  g_autoptr(OsSyncEngine) engine = os_sync_engine_new (store, client);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(OsProcess) draft = NULL;
+  g_autoptr(OsProcess) published = NULL;
+  g_autoptr(OsProcess) empty = os_process_new ("Trống");
+  g_autoptr(OsProcess) found = NULL;
+  g_autofree char *etag = NULL;
+  GAsyncResult *result = NULL;
+
+  f->push_mode = "echo";
+  f->changes_body = "{\"changes\":[],\"next_cursor\":\"c-1\",\"has_more\":false}";
+
+  /* An older server: 404 for the definitions, the round still succeeds. */
+  g_assert_true (run_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (os_store_get_processes_version (store), ==, 0);
+
+  /* The feed: stored (the unreadable one skipped), then 304 with the ETag kept. */
+  f->processes = "feed";
+  g_assert_true (run_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->process_gets, ==, 1);
+  list = os_store_list_processes (store, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpint (os_process_get_version (g_ptr_array_index (list, 0)), ==, 1);
+  etag = os_store_dup_setting (store, "processes-etag");
+  g_assert_cmpstr (etag, ==, "\"p1\"");
+  found = os_store_find_process_for_procedure (store, "a");
+  g_assert_nonnull (found);
+  g_assert_true (run_sync (engine, &error));
+  g_assert_cmpuint (f->process_gets, ==, 1);
+
+  /* Publishing: the server's version is stored and the draft dropped. */
+  draft = os_process_new_from_data (TEST_PROCESS (0), &error);
+  g_assert_no_error (error);
+  g_assert_true (os_store_save_process_draft (store, draft, &error));
+  f->publish_mode = "ok";
+  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
+  published = os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_cmpint (os_process_get_version (published), ==, 2);
+  g_assert_cmpstr (os_process_get_published_by (published), ==, "Quản trị viên máy chủ");
+  g_assert_cmpint (os_store_get_processes_version (store), ==, 2);
+  g_clear_object (&found);
+  found = os_store_load_process (store, TEST_PROCESS_ID, 0, &error);
+  g_assert_error (error, OS_ERROR, OS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The server's refusals keep its sentence. */
+  f->publish_mode = "invalid";
+  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
+  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_REJECTED);
+  g_assert_nonnull (strstr (error->message, "không có ai đảm nhận"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+  f->publish_mode = "forbidden";
+  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
+  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_FORBIDDEN);
+  g_assert_nonnull (strstr (error->message, "quản trị viên"));
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* A draft the checks refuse is not even sent. */
+  os_sync_engine_publish_process_async (engine, empty, NULL, os_test_store_result, &result);
+  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT);
+  g_clear_object (&result);
+  g_assert_cmpuint (f->process_posts, ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -776,6 +914,7 @@ main (int argc, char **argv)
   ADD ("/sync-client/logout", test_logout);
   ADD ("/sync-client/engine-foreign-4xx", test_engine_foreign_4xx);
   ADD ("/sync-client/engine-missing-file", test_engine_missing_file);
+  ADD ("/sync-client/engine-processes", test_engine_processes);
 #undef ADD
 
   return g_test_run ();

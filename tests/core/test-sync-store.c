@@ -7,7 +7,9 @@
 
 #include "os-error.h"
 #include "os-record-code.h"
+#include "os-record-json.h"
 #include "os-store-private.h"
+#include "os-store-process.h"
 #include "os-test-util.h"
 
 #define AGENCY "000.00.06.H56"
@@ -927,6 +929,255 @@ test_pull_parked (Fixture *f, gconstpointer data)
   }
 }
 
+/* Quarantined actions ---------------------------------------------------------------- */
+
+/* Tiếp nhận → Xử lý → Trả kết quả, for the procedure of new_record(). */
+static void
+publish_process (OsStore *store)
+{
+  static const char data[] =
+    "{\"id\": \"0190d3a0-0000-7000-8000-0000000000a1\", \"version\": 0, \"name\": \"Quy trình thử\", "
+    "\"start\": \"s1\", \"procedures\": [\"dang-ky-khai-sinh\"], \"published_at\": 0, \"published_by\": \"\", "
+    "\"steps\": ["
+    "{\"id\": \"s1\", \"name\": \"Tiếp nhận\", \"unit\": \"\", \"role\": \"reception\", \"budget\": 1, "
+    "\"abilities\": [\"hand_over\"], \"x\": 0, \"y\": 0},"
+    "{\"id\": \"s2\", \"name\": \"Xử lý\", \"unit\": \"\", \"role\": \"specialist\", \"budget\": 2, "
+    "\"abilities\": [\"process\"], \"x\": 200, \"y\": 0},"
+    "{\"id\": \"s3\", \"name\": \"Trả kết quả\", \"unit\": \"\", \"role\": \"reception\", \"budget\": 0, "
+    "\"abilities\": [\"return\"], \"x\": 400, \"y\": 0}], \"links\": ["
+    "{\"id\": \"l1\", \"from\": \"s1\", \"to\": \"s2\", \"outcome\": \"accept\"},"
+    "{\"id\": \"l2\", \"from\": \"s2\", \"to\": \"s3\", \"outcome\": \"accept\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsProcess) draft = os_process_new_from_data (data, &error);
+  g_autoptr(OsProcess) published = NULL;
+
+  g_assert_no_error (error);
+  published = os_store_publish_process (store, draft, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (published);
+}
+
+static OsRecord *
+act (OsStore    *store,
+     OsRecord   *record,
+     OsAction    action,
+     const char *assignee)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsActionRequest) request = os_action_request_new (action);
+  const char *id = os_record_get_id (record);
+  OsRecord *saved;
+
+  request->assignee = g_strdup (assignee);
+  saved = os_store_apply_action (store, id, os_store_get_record_version (store, id), request, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
+/* The server's copy @record (its JSON) at @version comes in through the feed. */
+static void
+pull_copy (OsStore  *store,
+           OsRecord *record,
+           gint64    version)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) data = os_record_to_json (record, AGENCY, NULL);
+  g_autofree char *text = json_to_string (data, FALSE);
+  g_autofree char *page = g_strdup_printf ("[{\"entity\":\"record\",\"id\":\"%s\",\"op\":\"upsert\","
+                                           "\"unit_id\":\"u1\",\"version\":%" G_GINT64_FORMAT ",\"data\":%s}]",
+                                           os_record_get_id (record), version, text);
+  g_autoptr(JsonArray) changes = parse_array (page);
+
+  g_assert_true (os_store_apply_changes (store, changes, "c-1", NULL, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+quarantined_id (OsStore *store)
+{
+  g_autoptr(GPtrArray) list = os_store_list_quarantined (store, NULL);
+
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((OsQuarantined *) g_ptr_array_index (list, 0))->kind, ==, "action");
+  return g_strdup (((OsQuarantined *) g_ptr_array_index (list, 0))->id);
+}
+
+static char *
+step_of (OsStore *store)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *step;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (os_store_get_db (store), "SELECT step_id FROM records", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  step = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return step;
+}
+
+/* The server refused the action (its engine said no, at the same version): "Gửi lại"
+ * runs the same request again on the server's copy (the record before the action), as a
+ * new action, never as an update. */
+static void
+test_action_resend_refused (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) moved = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *step = NULL;
+  OsOutboxEntry *e;
+
+  publish_process (f->store);
+  a = receive (f->store, "Nguyễn Văn An", now - 600);
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  moved = act (f->store, a, OS_ACTION_HAND_OVER, "vuhong");
+  push_one (f->store, OS_PUSH_REFUSED, 0, "action_refused", now);
+  id = quarantined_id (f->store);
+
+  g_assert_true (os_store_resend_quarantined (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (os_store_count_quarantined (f->store), ==, 0);
+  batch = os_store_next_push_batch (f->store, 10, NULL, &error);
+  g_assert_cmpuint (batch->len, ==, 1);
+  e = g_ptr_array_index (batch, 0);
+  g_assert_cmpstr (e->kind, ==, "action");
+  g_assert_cmpstr (e->id, !=, id);
+  g_assert_cmpint (e->base_version, ==, 1);
+  g_assert_nonnull (strstr (e->payload, "\"hand_over\""));
+  g_assert_nonnull (strstr (e->payload, "\"vuhong\""));
+  g_assert_null (strstr (e->payload, "applicant_name"));
+  step = step_of (f->store);
+  g_assert_cmpstr (step, ==, "s2");
+  g_assert_cmpint (query_int (f->store, "SELECT version FROM records"), ==, 2);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_events WHERE action = 'sync-resend'"), ==, 1);
+}
+
+/* Another desk edited the record meanwhile (the server's copy, held): the action is run
+ * again on that copy, which keeps the other desk's edit. */
+static void
+test_action_resend_held (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) server = NULL;
+  g_autoptr(OsRecord) moved = NULL;
+  g_autoptr(OsRecord) r = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autofree char *id = NULL;
+  OsOutboxEntry *e;
+
+  publish_process (f->store);
+  a = receive (f->store, "Nguyễn Văn An", now - 600);
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  server = os_store_load_record (f->store, os_record_get_local_id (a), &error);
+  os_record_set_notes (server, "sửa ở bàn khác");
+
+  moved = act (f->store, a, OS_ACTION_HAND_OVER, NULL);
+  pull_copy (f->store, server, 2);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM held_changes"), ==, 1);
+  push_one (f->store, OS_PUSH_REFUSED, 0, "stale_version", now);
+  id = quarantined_id (f->store);
+
+  g_assert_true (os_store_resend_quarantined (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM held_changes"), ==, 0);
+  batch = os_store_next_push_batch (f->store, 10, NULL, &error);
+  g_assert_cmpuint (batch->len, ==, 1);
+  e = g_ptr_array_index (batch, 0);
+  g_assert_cmpstr (e->kind, ==, "action");
+  g_assert_cmpint (e->base_version, ==, 2);
+  r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
+  g_assert_cmpstr (os_record_get_notes (r), ==, "sửa ở bàn khác");
+  g_assert_cmpstr (os_record_get_process_state (r)->step_id, ==, "s2");
+  g_assert_cmpint (query_int (f->store, "SELECT version * 10 + server_version FROM records"), ==, 32);
+}
+
+/* The server's copy moved on (another desk handed it over): the same action is no longer
+ * allowed there; the resend says why and changes nothing. */
+static void
+test_action_resend_not_allowed (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) server = NULL;
+  g_autoptr(OsRecord) moved = NULL;
+  g_autoptr(OsActionRequest) other = os_action_request_new (OS_ACTION_HAND_OVER);
+  g_autofree char *id = NULL;
+  g_autoptr(OsProcess) process = NULL;
+
+  publish_process (f->store);
+  a = receive (f->store, "Nguyễn Văn An", now - 600);
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  server = os_store_load_record (f->store, os_record_get_local_id (a), &error);
+  process = os_store_load_process (f->store, os_record_get_process_state (server)->process_id, 1, &error);
+  other->at = now - 60;
+  other->assignee = g_strdup ("dokhai");
+  g_assert_true (os_process_engine_apply (process, os_store_get_calendar (f->store), server,
+                                          os_store_get_actor (f->store), other, &error));
+  g_assert_no_error (error);
+
+  moved = act (f->store, a, OS_ACTION_HAND_OVER, "vuhong");
+  pull_copy (f->store, server, 2);
+  push_one (f->store, OS_PUSH_REFUSED, 0, "stale_version", now);
+  id = quarantined_id (f->store);
+
+  g_assert_false (os_store_resend_quarantined (f->store, id, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  /* Nothing changed: still quarantined, the server's copy still held. */
+  g_assert_cmpint (os_store_count_quarantined (f->store), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM held_changes"), ==, 1);
+
+  /* "Bỏ": the record takes the server's copy (handed over to dokhai). */
+  g_assert_true (os_store_discard_quarantined (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM outbox"), ==, 0);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM records WHERE step_id = 's2' AND assignee = 'dokhai' "
+                                        "AND version = 2 AND server_version = 2"), ==, 1);
+}
+
+/* "Bỏ" with no newer server copy: the record goes back to where it stood before the
+ * action, and the later action made on its result goes too. */
+static void
+test_action_discard (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) m1 = NULL;
+  g_autoptr(OsRecord) r = NULL;
+  g_autoptr(OsActionRequest) process = os_action_request_new (OS_ACTION_PROCESS);
+  g_autofree char *id = NULL;
+  g_autofree char *step = NULL;
+
+  publish_process (f->store);
+  a = receive (f->store, "Nguyễn Văn An", now - 600);
+  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  m1 = act (f->store, a, OS_ACTION_HAND_OVER, NULL);
+  process->outcome = OS_OUTCOME_ACCEPT;
+  r = os_store_apply_action (f->store, os_record_get_id (a), os_store_get_record_version (f->store, os_record_get_id (a)),
+                             process, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM outbox WHERE kind = 'action'"), ==, 2);
+  push_one (f->store, OS_PUSH_REFUSED, 0, "action_refused", now);
+  id = quarantined_id (f->store);
+
+  g_assert_true (os_store_discard_quarantined (f->store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM outbox"), ==, 0);
+  step = step_of (f->store);
+  g_assert_cmpstr (step, ==, "s1");
+  g_assert_cmpint (query_int (f->store, "SELECT status * 10 + version FROM records"), ==, 21);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_steps"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_events WHERE action = 'sync-discard'"), ==, 1);
+}
+
 static void
 test_catalogue (Fixture *f, gconstpointer data)
 {
@@ -972,6 +1223,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync-store/action/resend-refused", test_action_resend_refused);
+  ADD ("/sync-store/action/resend-on-held-copy", test_action_resend_held);
+  ADD ("/sync-store/action/resend-not-allowed", test_action_resend_not_allowed);
+  ADD ("/sync-store/action/discard", test_action_discard);
   ADD ("/sync-store/discard-version-chain", test_discard_version_chain);
   ADD ("/sync-store/out-of-order-quarantined", test_out_of_order_quarantined);
   ADD ("/sync-store/stale-shows-server-copy", test_stale_shows_server_copy);
