@@ -197,8 +197,6 @@ os_demo_load_catalogue (OsStore  *store,
         return FALSE;
     }
 
-  if (!publish_demo_process (store, error))
-    return FALSE;
   return os_store_set_setting (store, "demo", "1", error);
 }
 
@@ -281,6 +279,14 @@ os_demo_generator_new (OsStore *store,
   GListModel *procedures = os_store_get_procedures (store);
   GDate day, last;
 
+  /* Sample records follow the sample process: it belongs to demo data, never to a real
+   * desk's catalogue (a desk working with a server takes the server's processes). */
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!publish_demo_process (store, &error))
+      g_warning ("The demo process was not published: %s", error->message);
+  }
   self->store = g_object_ref (store);
   self->calendar = g_object_ref (os_store_get_calendar (store));
   self->agency = os_store_dup_agency (store);

@@ -25,7 +25,9 @@ gboolean         os_demo_populate        (OsStore         *store,
                                           GError         **error);
 
 /* Generates @total records, in order of reception, spread over the working days
- * between @start and @now, with every status and due state represented. */
+ * between @start and @now, with every status and due state represented. Publishes the
+ * demo process (version 1, every procedure of the catalogue) first: records still in
+ * progress stand at its steps. The catalogue alone (os_demo_load_catalogue) has none. */
 OsDemoGenerator *os_demo_generator_new   (OsStore         *store,
                                           guint32          seed,
                                           gint64           start,
