@@ -23,10 +23,15 @@ os_datetime_zone (void)
   return zone;
 }
 
+/* What GDateTime holds in UTC (years 1 to 9999), less a margin at the end so that local
+ * time (any offset up to +14 h) is still in year 9999. */
+#define DATETIME_MIN G_GINT64_CONSTANT (-62135596800)
+#define DATETIME_MAX (OS_INSTANT_MAX - 14 * 3600)
+
 GDateTime *
 os_datetime_local (gint64 instant)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (instant);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (CLAMP (instant, DATETIME_MIN, DATETIME_MAX));
 
   return g_date_time_to_timezone (utc, os_datetime_zone ());
 }
@@ -90,8 +95,14 @@ os_date_parse (const char *text,
 gint64
 os_date_start_instant (const GDate *date)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new (os_datetime_zone (), g_date_get_year (date),
-                                             g_date_get_month (date), g_date_get_day (date), 0, 0, 0);
+  g_autoptr(GDateTime) dt = NULL;
 
-  return g_date_time_to_unix (dt);
+  if (date == NULL || !g_date_valid (date))
+    return 0;
+  if (g_date_get_year (date) > 9999)
+    dt = g_date_time_new (os_datetime_zone (), 9999, 12, 31, 0, 0, 0);
+  else
+    dt = g_date_time_new (os_datetime_zone (), g_date_get_year (date),
+                          g_date_get_month (date), g_date_get_day (date), 0, 0, 0);
+  return dt != NULL ? g_date_time_to_unix (dt) : 0;
 }

@@ -4,14 +4,17 @@
  *  - Moves (HAND_OVER, PROCESS, REVIEW, SIGN, and ASSIGN at a step that has an "accept"
  *    link) follow the link of the chosen outcome. Entering a step copies its name, unit and
  *    role, sets step_entered_at, and its deadline: SESSIONS × budget from the action
- *    (os_calendar_compute_due), 0 without a budget. The assignee is the request's
- *    pre-assignment or nobody. Entering a step that can return the result by "accept" makes
- *    the result APPROVED, by "refuse" REFUSED, and the record finished (status 9).
- *  - ASSIGN (phân công): at a step that can assign and has an "accept" link, the record
- *    moves on along it, assigned to the chosen user (the head assigns a specialist for the
- *    next step); at a step that can assign without such a link, or at any step already
- *    assigned (phân công lại, by a department head / leader of the step's unit), the
- *    assignee of the current step changes in place.
+ *    (os_calendar_compute_due), 0 without a budget. The assignee is nobody, or the
+ *    request's for ASSIGN, or a pre-assignment by a head / leader of the unit of the step
+ *    entered (anybody else naming one is refused). Entering a step that can return the
+ *    result by "accept" makes the result APPROVED, by "refuse" REFUSED, and the record
+ *    finished (status 9).
+ *  - ASSIGN (phân công): at a step not yet assigned that can assign and has an "accept"
+ *    link, the record moves on along it, assigned to the chosen user (the head assigns a
+ *    specialist for the next step); at a step not yet assigned that can assign without
+ *    such a link, the assignee of the current step is set in place; at any step already
+ *    assigned (phân công lại, by a department head / leader of the step's unit only), the
+ *    assignee of the current step changes in place and the record stays.
  *  - SUPPLEMENT pauses the clock (status 5), counts the request, remembers the step that
  *    asked, and moves along the step's "supplement" link if it has one; the step entered
  *    while paused has no deadline (the clock stands). RESUME adds the working time paused
@@ -274,6 +277,33 @@ json_get_int (JsonObject  *object,
   v = json_node_get_int (node);
   if (v < min || v > max)
     return bad_member (what, name, error);
+  *value = v;
+  return TRUE;
+}
+
+/* An instant (UTC unix seconds): 0 when absent or null; a wrong type fails with
+ * OS_ERROR_PROTOCOL, a value outside [OS_INSTANT_MIN, OS_INSTANT_MAX] with @code, so that
+ * no instant from outside ever reaches GDateTime out of its range. */
+static gboolean
+json_get_instant (JsonObject  *object,
+                  const char  *what,
+                  const char  *name,
+                  OsError      code,
+                  gint64      *value,
+                  GError     **error)
+{
+  gint64 v;
+
+  if (!json_get_int (object, what, name, G_MININT64, G_MAXINT64, &v, error))
+    return FALSE;
+  if (v < OS_INSTANT_MIN || v > OS_INSTANT_MAX)
+    {
+      g_set_error (error, OS_ERROR, code,
+                   /* Translators: %s: the JSON object, %s: the member */
+                   _("Dữ liệu %s không hợp lệ (trường “%s” không phải là một thời điểm từ năm 1970 đến năm 9999)."),
+                   what, name);
+      return FALSE;
+    }
   *value = v;
   return TRUE;
 }
@@ -554,15 +584,15 @@ os_action_request_from_json (JsonNode  *node,
 
   if (!json_get_string (object, what, "action", &action, error) ||
       !json_get_string (object, what, "outcome", &outcome, error) ||
-      !json_get_int (object, what, "at", G_MININT64, G_MAXINT64, &request->at, error) ||
+      !json_get_instant (object, what, "at", OS_ERROR_INVALID_INPUT, &request->at, error) ||
       !json_get_string (object, what, "assignee", &request->assignee, error) ||
       !json_get_strv (object, what, "co_processors", &request->co_processors, error) ||
       !json_get_string (object, what, "reason", &request->reason, error) ||
       !json_get_string (object, what, "note", &request->note, error) ||
       !json_get_strv (object, what, "issued", &request->issued, error) ||
-      !json_get_int (object, what, "new_due_at", G_MININT64, G_MAXINT64, &request->new_due_at, error) ||
-      !json_get_int (object, what, "step_due_at", G_MININT64, G_MAXINT64, &request->step_due_at, error) ||
-      !json_get_int (object, what, "due_at", G_MININT64, G_MAXINT64, &request->due_at, error))
+      !json_get_instant (object, what, "new_due_at", OS_ERROR_INVALID_INPUT, &request->new_due_at, error) ||
+      !json_get_instant (object, what, "step_due_at", OS_ERROR_INVALID_INPUT, &request->step_due_at, error) ||
+      !json_get_instant (object, what, "due_at", OS_ERROR_INVALID_INPUT, &request->due_at, error))
     return NULL;
   if (!os_action_from_id (action, &request->action))
     {
@@ -798,7 +828,7 @@ entry_from_json (JsonNode  *node,
   if (!json_get_int (object, what, "seq", 0, G_MAXINT, &seq, error) ||
       !json_get_string (object, what, "action", &action, error) ||
       !json_get_string (object, what, "outcome", &outcome, error) ||
-      !json_get_int (object, what, "at", G_MININT64, G_MAXINT64, &entry->at, error) ||
+      !json_get_instant (object, what, "at", OS_ERROR_PROTOCOL, &entry->at, error) ||
       !json_get_string (object, what, "actor", &entry->actor, error) ||
       !json_get_string (object, what, "actor_name", &entry->actor_name, error) ||
       !json_get_string (object, what, "desk", &entry->desk, error) ||
@@ -807,7 +837,7 @@ entry_from_json (JsonNode  *node,
       !json_get_string (object, what, "assignee", &entry->assignee, error) ||
       !json_get_string (object, what, "reason", &entry->reason, error) ||
       !json_get_string (object, what, "note", &entry->note, error) ||
-      !json_get_int (object, what, "step_due_at", G_MININT64, G_MAXINT64, &entry->step_due_at, error) ||
+      !json_get_instant (object, what, "step_due_at", OS_ERROR_PROTOCOL, &entry->step_due_at, error) ||
       !json_get_bool (object, what, "rolled_back", &entry->rolled_back, error) ||
       !json_get_string (object, what, "before", &entry->before, error))
     return NULL;
@@ -846,14 +876,14 @@ state_from_object (JsonObject  *object,
       !json_get_string (object, what, "step_role", &state->step_role, error) ||
       !json_get_string (object, what, "assignee", &state->assignee, error) ||
       !json_get_strv (object, what, "co_processors", &state->co_processors, error) ||
-      !json_get_int (object, what, "step_entered_at", G_MININT64, G_MAXINT64, &state->step_entered_at, error) ||
-      !json_get_int (object, what, "step_due_at", G_MININT64, G_MAXINT64, &state->step_due_at, error) ||
+      !json_get_instant (object, what, "step_entered_at", OS_ERROR_PROTOCOL, &state->step_entered_at, error) ||
+      !json_get_instant (object, what, "step_due_at", OS_ERROR_PROTOCOL, &state->step_due_at, error) ||
       !json_get_string (object, what, "pause", &pause, error) ||
-      !json_get_int (object, what, "paused_at", G_MININT64, G_MAXINT64, &state->paused_at, error) ||
+      !json_get_instant (object, what, "paused_at", OS_ERROR_PROTOCOL, &state->paused_at, error) ||
       !json_get_string (object, what, "paused_step", &state->paused_step, error) ||
       !json_get_int (object, what, "supplements", 0, G_MAXINT, &supplements, error) ||
       !json_get_bool (object, what, "extended", &state->extended, error) ||
-      !json_get_int (object, what, "original_due_at", G_MININT64, G_MAXINT64, &state->original_due_at, error) ||
+      !json_get_instant (object, what, "original_due_at", OS_ERROR_PROTOCOL, &state->original_due_at, error) ||
       !json_get_string (object, what, "extension_reason", &state->extension_reason, error) ||
       !json_get_string (object, what, "fee", &state->fee, error) ||
       !json_get_string (object, what, "result", &result, error))
@@ -1108,36 +1138,59 @@ os_process_engine_needs (OsAction  action,
     }
 }
 
-/* May @actor act at the record's current step? */
+/* Does @actor belong to the unit of the record's current step ("" = any of theirs)? */
 static gboolean
-actor_may_act (const OsProcessState *state,
-               const OsActor        *actor,
-               OsAction              action,
-               GError              **error)
+check_unit (const OsProcessState *state,
+            const OsActor        *actor,
+            GError              **error)
 {
   if (!actor_in_unit (actor, state->step_unit))
     return refuse (error, _("Bước “%s” thuộc đơn vị %s; tài khoản %s không thuộc đơn vị này."),
                    state->step_name, state->step_unit, actor->username);
+  return TRUE;
+}
 
-  if (state->assignee[0] != '\0')
-    {
-      if (g_strcmp0 (actor->username, state->assignee) == 0)
-        return TRUE;
-      if (action == OS_ACTION_PROCESS && state->co_processors != NULL &&
-          g_strv_contains ((const char * const *) state->co_processors, actor->username))
-        return TRUE;
-      if (actor_is_manager (actor))
-        return TRUE;
-      return refuse (error, _("Hồ sơ đã được phân công cho %s; chỉ người này hoặc lãnh đạo phòng mới xử lý được."),
-                     state->assignee);
-    }
-
+static gboolean
+check_role (const OsProcessState *state,
+            const OsActor        *actor,
+            GError              **error)
+{
   if (state->step_role[0] == '\0')
     return refuse (error, _("Bước “%s” chưa được giao cho vai trò nào."), state->step_name);
   if (!os_actor_has_role (actor, state->step_role))
     return refuse (error, _("Bước “%s” dành cho vai trò “%s”; tài khoản %s không có vai trò này."),
                    state->step_name, os_role_to_string (state->step_role), actor->username);
   return TRUE;
+}
+
+/* May @actor act at the record's current step? The step's unit always; then, once the step
+ * is assigned, the assignee (or a co-processor for PROCESS) holding the step's role, or a
+ * head / leader; else anybody holding the step's role. */
+static gboolean
+actor_may_act (const OsProcessState *state,
+               const OsActor        *actor,
+               OsAction              action,
+               GError              **error)
+{
+  if (!check_unit (state, actor, error))
+    return FALSE;
+
+  if (state->assignee[0] != '\0')
+    {
+      gboolean named = g_strcmp0 (actor->username, state->assignee) == 0 ||
+                       (action == OS_ACTION_PROCESS && state->co_processors != NULL &&
+                        g_strv_contains ((const char * const *) state->co_processors, actor->username));
+
+      if (actor_is_manager (actor))
+        return TRUE;
+      /* An assignment never hands a step to someone without its role. */
+      if (named)
+        return check_role (state, actor, error);
+      return refuse (error, _("Hồ sơ đã được phân công cho %s; chỉ người này hoặc lãnh đạo phòng mới xử lý được."),
+                     state->assignee);
+    }
+
+  return check_role (state, actor, error);
 }
 
 static gboolean
@@ -1177,13 +1230,24 @@ check_allowed (OsProcess            *definition,
   if (action == OS_ACTION_ROLLBACK)
     {
       OsProcessEntry *last = last_effective_entry (state, NULL);
+      OsProcessStep *acted;
 
       if (last == NULL)
         return refuse (error, _("Chưa có thao tác nào để thu hồi."));
       if (g_strcmp0 (last->actor, actor->username) != 0 && !actor_is_manager (actor))
         return refuse (error, _("Chỉ người đã %s hoặc lãnh đạo mới thu hồi được thao tác này."),
                        action_phrase (last->action));
-      return TRUE;
+      /* The unit of the step where the action was taken, or of the step the record stands at
+       * now (none once finished). */
+      acted = os_process_find_step (definition, last->from_step);
+      if (acted != NULL && actor_in_unit (actor, acted->unit))
+        return TRUE;
+      if (!state_finished (state) && actor_in_unit (actor, state->step_unit))
+        return TRUE;
+      if (acted == NULL)
+        return refuse (error, _("Không xác định được đơn vị đã thực hiện thao tác cuối; không thể thu hồi."));
+      return refuse (error, _("Bước “%s” thuộc đơn vị %s; tài khoản %s không thuộc đơn vị này."),
+                     acted->name, acted->unit, actor->username);
     }
 
   if (state_finished (state))
@@ -1194,12 +1258,12 @@ check_allowed (OsProcess            *definition,
     case OS_ACTION_WITHDRAW:
       if (!os_actor_has_role (actor, OS_ROLE_RECEPTION) && !actor_is_manager (actor))
         return refuse (error, _("Chỉ cán bộ tiếp nhận hoặc lãnh đạo mới được ghi nhận việc rút hồ sơ."));
-      return TRUE;
+      return check_unit (state, actor, error);
 
     case OS_ACTION_STOP:
       if (!actor_is_manager (actor))
         return refuse (error, _("Chỉ lãnh đạo mới được dừng xử lý hồ sơ."));
-      return TRUE;
+      return check_unit (state, actor, error);
 
     case OS_ACTION_EXTEND:
       {
@@ -1208,6 +1272,8 @@ check_allowed (OsProcess            *definition,
 
         if (!os_actor_has_role (actor, OS_ROLE_RECEPTION) && !actor_is_manager (actor))
           return refuse (error, _("Chỉ cán bộ tiếp nhận hoặc lãnh đạo mới được gia hạn hồ sơ."));
+        if (!check_unit (state, actor, error))
+          return FALSE;
         if (state->extended)
           return refuse (error, _("Hồ sơ đã được gia hạn một lần; không thể gia hạn thêm."));
         if (state->pause != OS_PAUSE_NONE)
@@ -1247,11 +1313,16 @@ check_allowed (OsProcess            *definition,
     return refuse (error, _("Bước hiện tại của hồ sơ không còn trong quy trình."));
 
   ability = action_ability (action);
-  if (action == OS_ACTION_ASSIGN && !(step->abilities & ability))
+  if (action == OS_ACTION_ASSIGN && state->assignee[0] != '\0')
     {
-      /* Phân công lại: a head or leader of the step's unit changes who holds it. */
-      if (state->assignee[0] != '\0' && actor_is_manager (actor) && actor_in_unit (actor, state->step_unit))
-        return TRUE;
+      /* Phân công lại, at any step already assigned: only a head or leader of the step's
+       * unit changes who holds it, in place. */
+      if (!check_unit (state, actor, error))
+        return FALSE;
+      if (!actor_is_manager (actor))
+        return refuse (error, _("Hồ sơ đã được phân công cho %s; chỉ lãnh đạo phòng hoặc lãnh đạo đơn vị mới phân công lại được."),
+                       state->assignee);
+      return TRUE;
     }
   if (!(step->abilities & ability))
     return refuse (error, _("Bước “%s” không cho phép %s."), state->step_name, action_phrase (action));
@@ -1361,8 +1432,43 @@ set_str (char       **field,
   *field = g_strdup (value ? value : "");
 }
 
+#define DAY (G_GINT64_CONSTANT (24) * 3600)
+
+/* The latest deadline the server (no calendar) accepts for a step of @budget sessions
+ * entered at @at: its working days ((budget + 1) / 2, and the day it is entered) × 7/5
+ * for the weekends, plus a fortnight for Tết and the other holidays. */
+static gint64
+step_due_max (gint64 at,
+              int    budget)
+{
+  gint64 days = ((gint64) budget + 1) / 2 + 1;
+
+  return MIN (at + days * DAY * 7 / 5 + 14 * DAY, OS_INSTANT_MAX);
+}
+
+/* The latest a resume may move a due moment (the record's, or the step's) the server
+ * cannot compute: the working time paused is never more than the wall time paused
+ * (@at − @paused_at); added to @due it may still cross nights, a weekend and Tết (a
+ * pause of ten minutes on Monday moves a due moment of Friday 16:55 to the next Monday),
+ * hence the same fortnight as for a step deadline. */
+static gint64
+resume_due_max (gint64 due,
+                gint64 paused_at,
+                gint64 at)
+{
+  return MIN (due + MAX (at - paused_at, 0) + 14 * DAY, OS_INSTANT_MAX);
+}
+
+static gboolean
+has_preassignment (const OsActionRequest *request)
+{
+  return !is_blank (request->assignee) || (request->co_processors != NULL && request->co_processors[0] != NULL);
+}
+
 /* Puts the work state on @step, entered at @at by @outcome. @paused: entered while the
- * clock stands (no deadline). @with_result: entering a return step may make a result. */
+ * clock stands (no deadline). @with_result: entering a return step may make a result.
+ * The request's assignee and co-processors hold the step entered only for ASSIGN, or when
+ * @actor is a head / leader of that step's unit; any other move naming them is refused. */
 static gboolean
 enter_step (Work                  *work,
             OsProcessStep         *step,
@@ -1370,12 +1476,19 @@ enter_step (Work                  *work,
             gboolean               paused,
             gboolean               with_result,
             OsCalendar            *calendar,
+            const OsActor         *actor,
             const OsActionRequest *request,
             GError               **error)
 {
   OsProcessState *s = work->state;
   gint64 at = request->at;
   gint64 due = 0;
+
+  if (has_preassignment (request) && request->action != OS_ACTION_ASSIGN &&
+      !(actor_is_manager (actor) && actor_in_unit (actor, step->unit)))
+    return refuse (error, _("Chỉ lãnh đạo của đơn vị phụ trách bước “%s” mới được giao trước người xử lý khi %s; "
+                            "hãy dùng thao tác phân công."),
+                   step->name, action_phrase (request->action));
 
   if (!paused && step->budget > 0)
     {
@@ -1392,6 +1505,12 @@ enter_step (Work                  *work,
             return refuse (error, _("Yêu cầu thiếu hạn xử lý của bước “%s”."), step->name);
           if (due < at)
             return refuse (error, _("Hạn xử lý của bước “%s” không thể trước thời điểm thao tác."), step->name);
+          if (due > step_due_max (at, step->budget))
+            {
+              g_autofree char *text = os_datetime_format (step_due_max (at, step->budget), TRUE);
+
+              return refuse (error, _("Hạn xử lý của bước “%s” không thể sau %s."), step->name, text);
+            }
         }
     }
 
@@ -1399,7 +1518,7 @@ enter_step (Work                  *work,
   set_str (&s->step_name, step->name);
   set_str (&s->step_unit, step->unit);
   set_str (&s->step_role, step->role);
-  set_str (&s->assignee, request->assignee);
+  set_str (&s->assignee, is_blank (request->assignee) ? "" : request->assignee);
   g_strfreev (s->co_processors);
   s->co_processors = strv_copy_or_null (request->co_processors);
   s->step_entered_at = at;
@@ -1423,6 +1542,7 @@ follow_link (Work                  *work,
              const char            *from,
              OsOutcome              outcome,
              OsCalendar            *calendar,
+             const OsActor         *actor,
              const OsActionRequest *request,
              GError               **error)
 {
@@ -1431,7 +1551,7 @@ follow_link (Work                  *work,
 
   if (target == NULL)
     return refuse (error, _("Quy trình không có bước tiếp theo cho lựa chọn này."));
-  return enter_step (work, target, outcome, FALSE, TRUE, calendar, request, error);
+  return enter_step (work, target, outcome, FALSE, TRUE, calendar, actor, request, error);
 }
 
 static void
@@ -1477,9 +1597,9 @@ do_rollback (Work                  *work,
   if (!json_object_has_member (object, "state") ||
       !JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "state")) ||
       !json_get_int (object, "before", "status", OS_STATUS_FIRST, OS_STATUS_LAST, &status, NULL) ||
-      !json_get_int (object, "before", "due_at", G_MININT64, G_MAXINT64, &due, NULL) ||
-      !json_get_int (object, "before", "finished_at", G_MININT64, G_MAXINT64, &finished, NULL) ||
-      !json_get_int (object, "before", "returned_at", G_MININT64, G_MAXINT64, &returned, NULL) ||
+      !json_get_instant (object, "before", "due_at", OS_ERROR_PROTOCOL, &due, NULL) ||
+      !json_get_instant (object, "before", "finished_at", OS_ERROR_PROTOCOL, &finished, NULL) ||
+      !json_get_instant (object, "before", "returned_at", OS_ERROR_PROTOCOL, &returned, NULL) ||
       status == 0)
     return refuse (error, _("Không đọc được trạng thái trước thao tác; không thể thu hồi."));
   restored = state_from_object (json_object_get_object_member (object, "state"), &local_error);
@@ -1508,6 +1628,7 @@ static gboolean
 return_to_paused_step (Work                  *work,
                        OsProcess             *definition,
                        OsCalendar            *calendar,
+                       const OsActor         *actor,
                        const OsActionRequest *request,
                        gboolean              *fresh,
                        GError               **error)
@@ -1544,7 +1665,7 @@ return_to_paused_step (Work                  *work,
     {
       /* Entered afresh: its deadline counts from now, nothing to move. */
       *fresh = TRUE;
-      return enter_step (work, step, OS_OUTCOME_ACCEPT, FALSE, FALSE, calendar, request, error);
+      return enter_step (work, step, OS_OUTCOME_ACCEPT, FALSE, FALSE, calendar, actor, request, error);
     }
 
   set_str (&s->step_id, step->id);
@@ -1599,14 +1720,70 @@ os_process_engine_start (OsProcess      *definition,
       OsProcessStep plain = *step;
 
       plain.budget = 0;
-      enter_step (&work, &plain, OS_OUTCOME_ACCEPT, FALSE, FALSE, NULL, request, NULL);
+      enter_step (&work, &plain, OS_OUTCOME_ACCEPT, FALSE, FALSE, NULL, actor, request, NULL);
     }
   else
-    enter_step (&work, step, OS_OUTCOME_ACCEPT, FALSE, FALSE, calendar, request, NULL);
+    enter_step (&work, step, OS_OUTCOME_ACCEPT, FALSE, FALSE, calendar, actor, request, NULL);
 
   os_record_take_process_state (record, work.state);
   os_record_set_status (record, os_process_state_status (work.state, definition));
   return TRUE;
+}
+
+static gboolean
+instant_ok (gint64 instant)
+{
+  return instant >= OS_INSTANT_MIN && instant <= OS_INSTANT_MAX;
+}
+
+/* The latest new due moment an extension may choose: one year after the current one. */
+static gint64
+extension_max (gint64 due)
+{
+  g_autoptr(GDateTime) local = os_datetime_local (due);
+  g_autoptr(GDateTime) later = NULL;
+
+  if (g_date_time_get_year (local) >= 9999)
+    return OS_INSTANT_MAX;
+  later = g_date_time_add_years (local, 1);
+  return later != NULL ? MIN (g_date_time_to_unix (later), OS_INSTANT_MAX) : OS_INSTANT_MAX;
+}
+
+/* The request's own instants, and its moment against the record's history: never before
+ * the previous action, or the reception when there is none (no action is backdated). */
+static gboolean
+check_at (OsRecord              *record,
+          const OsProcessState  *state,
+          const OsActionRequest *request,
+          OsCalendar            *calendar,
+          GError               **error)
+{
+  g_autofree char *at_text = NULL;
+  g_autofree char *previous_text = NULL;
+
+  if (!instant_ok (request->at) || !instant_ok (request->new_due_at) ||
+      (calendar == NULL && (!instant_ok (request->step_due_at) || !instant_ok (request->due_at))))
+    return refuse (error, _("Yêu cầu thao tác có thời điểm không hợp lệ."));
+
+  if (state->entries->len > 0)
+    {
+      OsProcessEntry *previous = g_ptr_array_index (state->entries, state->entries->len - 1);
+
+      if (request->at >= previous->at)
+        return TRUE;
+      at_text = os_datetime_format (request->at, TRUE);
+      previous_text = os_datetime_format (previous->at, TRUE);
+      return refuse (error, _("Thời điểm thao tác (%s) sớm hơn thao tác trước đó của hồ sơ (%s); không thể ghi lùi "
+                              "thời gian. Hãy kiểm tra ngày giờ của máy tính này."),
+                     at_text, previous_text);
+    }
+  if (request->at >= os_record_get_received_at (record))
+    return TRUE;
+  at_text = os_datetime_format (request->at, TRUE);
+  previous_text = os_datetime_format (os_record_get_received_at (record), TRUE);
+  return refuse (error, _("Thời điểm thao tác (%s) sớm hơn lúc tiếp nhận hồ sơ (%s); không thể ghi lùi thời gian. "
+                          "Hãy kiểm tra ngày giờ của máy tính này."),
+                 at_text, previous_text);
 }
 
 gboolean
@@ -1653,6 +1830,14 @@ os_process_engine_apply (OsProcess        *definition,
     return refuse (error, _("Cần ghi số tiền phí, lệ phí đã thu."));
   if (action == OS_ACTION_EXTEND && request->new_due_at <= os_record_get_due_at (record))
     return refuse (error, _("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."));
+  if (action == OS_ACTION_EXTEND && request->new_due_at > extension_max (os_record_get_due_at (record)))
+    {
+      g_autofree char *text = os_datetime_format (extension_max (os_record_get_due_at (record)), FALSE);
+
+      return refuse (error, _("Chỉ được gia hạn tối đa một năm: ngày hẹn trả mới không thể sau %s."), text);
+    }
+  if (!check_at (record, state, request, calendar, error))
+    return FALSE;
 
   work.state = os_process_state_copy (state);
   work.status = os_record_get_status (record);
@@ -1666,7 +1851,7 @@ os_process_engine_apply (OsProcess        *definition,
   switch (action)
     {
     case OS_ACTION_HAND_OVER:
-      if (!follow_link (&work, definition, from_step, OS_OUTCOME_ACCEPT, calendar, request, error))
+      if (!follow_link (&work, definition, from_step, OS_OUTCOME_ACCEPT, calendar, actor, request, error))
         goto refused;
       break;
 
@@ -1674,10 +1859,12 @@ os_process_engine_apply (OsProcess        *definition,
       {
         OsProcessStep *step = os_process_find_step (definition, from_step);
 
-        if ((step->abilities & OS_STEP_CAN_ASSIGN) &&
+        /* The first assignment at a step that assigns and hands over moves the record on;
+         * any other (phân công lại) changes the assignee in place. */
+        if (state->assignee[0] == '\0' && (step->abilities & OS_STEP_CAN_ASSIGN) &&
             os_process_find_outcome (definition, from_step, OS_OUTCOME_ACCEPT) != NULL)
           {
-            if (!follow_link (&work, definition, from_step, OS_OUTCOME_ACCEPT, calendar, request, error))
+            if (!follow_link (&work, definition, from_step, OS_OUTCOME_ACCEPT, calendar, actor, request, error))
               goto refused;
           }
         else
@@ -1702,10 +1889,10 @@ os_process_engine_apply (OsProcess        *definition,
           set_str (&work.state->paused_step, from_step);
           work.state->supplements++;
           if (target != NULL &&
-              !enter_step (&work, target, outcome, TRUE, FALSE, calendar, request, error))
+              !enter_step (&work, target, outcome, TRUE, FALSE, calendar, actor, request, error))
             goto refused;
         }
-      else if (!follow_link (&work, definition, from_step, outcome, calendar, request, error))
+      else if (!follow_link (&work, definition, from_step, outcome, calendar, actor, request, error))
         goto refused;
       break;
 
@@ -1726,6 +1913,7 @@ os_process_engine_apply (OsProcess        *definition,
     case OS_ACTION_RESUME:
       {
         gint64 paused = 0;
+        gint64 paused_at = work.state->paused_at;
         gint64 old_step_due;
         gboolean fresh = FALSE;
 
@@ -1737,9 +1925,16 @@ os_process_engine_apply (OsProcess        *definition,
           }
         else
           {
-            if (request->due_at < work.due_at)
+            if (request->due_at < work.due_at || (work.due_at == 0 && request->due_at != 0))
               {
                 refuse (error, _("Khi tiếp tục xử lý, ngày hẹn trả không thể sớm hơn trước."));
+                goto refused;
+              }
+            if (work.due_at != 0 && request->due_at > resume_due_max (work.due_at, paused_at, at))
+              {
+                g_autofree char *text = os_datetime_format (resume_due_max (work.due_at, paused_at, at), TRUE);
+
+                refuse (error, _("Khi tiếp tục xử lý, ngày hẹn trả không thể lùi quá %s."), text);
                 goto refused;
               }
             work.due_at = request->due_at;
@@ -1747,7 +1942,7 @@ os_process_engine_apply (OsProcess        *definition,
 
         /* Back to the step that asked, as it stood when it asked. */
         if (work.state->paused_step[0] != '\0' && g_strcmp0 (work.state->paused_step, from_step) != 0 &&
-            !return_to_paused_step (&work, definition, calendar, request, &fresh, error))
+            !return_to_paused_step (&work, definition, calendar, actor, request, &fresh, error))
           goto refused;
 
         old_step_due = work.state->step_due_at;
@@ -1763,6 +1958,13 @@ os_process_engine_apply (OsProcess        *definition,
             if ((old_step_due == 0 && request->step_due_at != 0) || request->step_due_at < old_step_due)
               {
                 refuse (error, _("Khi tiếp tục xử lý, hạn của bước không thể sớm hơn trước."));
+                goto refused;
+              }
+            if (old_step_due != 0 && request->step_due_at > resume_due_max (old_step_due, paused_at, at))
+              {
+                g_autofree char *text = os_datetime_format (resume_due_max (old_step_due, paused_at, at), TRUE);
+
+                refuse (error, _("Khi tiếp tục xử lý, hạn của bước không thể lùi quá %s."), text);
                 goto refused;
               }
             work.state->step_due_at = request->step_due_at;

@@ -7,9 +7,19 @@
  * The clock: with an OsCalendar (the desk), the engine computes the step deadline of the
  * step entered and, on resume, the due date moved by the working time paused, and writes
  * them into the request (`step_due_at`, `due_at`); the request travels in the outbox with
- * them. Without a calendar (the server), the engine takes those two values from the request
- * (checked for sense: not before the action, a due date never moved earlier by a resume),
- * so both sides end in exactly the same state.
+ * them. Without a calendar (the server), the engine takes those two values from the request,
+ * checked against bounds the desk's calendar always keeps:
+ *   - a step deadline (step of b sessions, entered at `at`) within
+ *     [at, at + ((b + 1) / 2 + 1) days × 7/5 + 14 days] (weekends, Tết);
+ *   - on RESUME, the due date and the step deadline never earlier than before (0 stays 0),
+ *     and later by at most the wall time paused (at − paused_at) + 14 days: the working
+ *     time added never exceeds the wall time paused, but adding it may cross nights, a
+ *     weekend or Tết;
+ * so both sides end in exactly the same state. On both sides: `at` is never before the
+ * previous entry's `at` (or the record's received_at when there is none): a backdated
+ * action is refused; an EXTEND's new due date lies within one year after the current one;
+ * every instant of a request, state or record lies in [OS_INSTANT_MIN, OS_INSTANT_MAX]
+ * (os-datetime.h; JSON outside it does not parse).
  *
  * National status (DOMAIN.md) always follows from the state (os_process_state_status):
  *   returned → 10; withdrawn → 7; stopped → 8; paused for a supplement → 5, for a payment → 6;
@@ -18,10 +28,22 @@
  *
  * Who may act (OsActor): the step's role, and its unit when set ("" = the record's unit:
  * any of the actor's units). Once a step is assigned, only the assignee, a co-processor for
- * PROCESS, or a department head / leader of that unit may act there. Admins are not
- * implicitly allowed. Global actions: WITHDRAW (reception, head, leader), STOP (head,
- * leader), EXTEND (reception, head, leader; once; only until the day before the due date),
- * ROLLBACK (the one who took the last action, or a head/leader; the last action only).
+ * PROCESS — each of them only while holding the step's role — or a department head /
+ * leader of that unit may act there. Admins are not implicitly allowed. Global actions,
+ * each also only by a member of the current step's unit: WITHDRAW (reception, head,
+ * leader), STOP (head, leader), EXTEND (reception, head, leader; once; only until the day
+ * before the due date), ROLLBACK (the one who took the last action, or a head/leader; the
+ * last action only; a member of the unit of the step where that action was taken, or of
+ * the step the record stands at now).
+ *
+ * Assignment: ASSIGN at a step not yet assigned that can assign and has an "accept" link
+ * (the demo's "Phân công") is the first assignment: the record moves on along that link,
+ * assigned to the chosen user. ASSIGN at a step not yet assigned that can assign without
+ * such a link sets the assignee in place. ASSIGN at any step already assigned (phân công
+ * lại) is for a department head / leader of that step's unit only, and changes the
+ * assignee (and co-processors) in place: the record does not move. No other move takes
+ * an assignee from the request, unless the actor is a head / leader of the unit of the
+ * step entered (a pre-assignment); any other request naming one is refused.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,7 +63,7 @@ typedef enum
 {
   OS_ACTION_NONE = 0,
   OS_ACTION_HAND_OVER,        /* chuyển xử lý (outcome accept) */
-  OS_ACTION_ASSIGN,           /* phân công / phân công lại (assignee, co-processors) */
+  OS_ACTION_ASSIGN,           /* phân công (may move the record, see above) / phân công lại (in place) */
   OS_ACTION_PROCESS,          /* xử lý: accept / supplement / refuse */
   OS_ACTION_REVIEW,           /* thẩm định: accept / rework / supplement / refuse */
   OS_ACTION_SIGN,             /* ký duyệt: accept / rework */
@@ -124,7 +146,7 @@ typedef struct
   OsAction   action;
   OsOutcome  outcome;         /* PROCESS, REVIEW, SIGN; ignored otherwise */
   gint64     at;              /* when, on the desk (UTC seconds) */
-  char      *assignee;        /* ASSIGN: username; HAND_OVER/moves: optional pre-assignment */
+  char      *assignee;        /* ASSIGN: username; other moves: a pre-assignment, by a head/leader only */
   char     **co_processors;   /* ASSIGN: usernames, or NULL */
   char      *reason;          /* supplement, refuse, rework, withdraw, stop, extend, rollback */
   char      *note;            /* free note; COLLECT_FEE: the amount as typed */
@@ -141,6 +163,8 @@ OsActionRequest *os_action_request_new       (OsAction action);
 OsActionRequest *os_action_request_copy      (const OsActionRequest *request);
 void             os_action_request_free      (OsActionRequest       *request);
 JsonNode        *os_action_request_to_json   (const OsActionRequest *request);
+/* Wrong types fail with OS_ERROR_PROTOCOL; an instant outside [OS_INSTANT_MIN,
+ * OS_INSTANT_MAX] with OS_ERROR_INVALID_INPUT. */
 OsActionRequest *os_action_request_from_json (JsonNode              *node,
                                               GError               **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OsActionRequest, os_action_request_free)
@@ -202,7 +226,9 @@ GType           os_process_state_get_type  (void) G_GNUC_CONST;
 OsProcessState *os_process_state_new       (void);
 OsProcessState *os_process_state_copy      (const OsProcessState *state);
 void            os_process_state_free      (OsProcessState       *state);
-/* The `process` member of the record JSON (data/openapi.yaml `ProcessState`). */
+/* The `process` member of the record JSON (data/openapi.yaml `ProcessState`). Wrong types
+ * and instants (its own or its entries') outside [OS_INSTANT_MIN, OS_INSTANT_MAX] fail
+ * with OS_ERROR_PROTOCOL. */
 JsonNode       *os_process_state_to_json   (const OsProcessState *state);
 OsProcessState *os_process_state_from_json (JsonNode             *node,
                                             GError              **error);
@@ -252,8 +278,9 @@ OsActionNeeds os_process_engine_needs     (OsAction       action,
 /* Applies @request to @record (its process state, status, due, finished and returned
  * instants) or changes nothing and fails with OS_ERROR_ACTION_REFUSED and a Vietnamese
  * sentence saying why (not allowed at this step, not this user's, missing reason, no
- * link for that outcome, extension already used or too late, …). @calendar NULL: take
- * the computed values from @request (server). */
+ * link for that outcome, extension already used or too late, backdated, a computed value
+ * out of bounds, …). @calendar NULL: take the computed values from @request (server),
+ * within the bounds above. */
 gboolean    os_process_engine_apply   (OsProcess        *definition,
                                        OsCalendar       *calendar,
                                        OsRecord         *record,

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "os-datetime.h"
 #include "os-error.h"
 #include "os-process-engine.h"
 #include "os-record-json.h"
@@ -200,10 +201,11 @@ os_record_new_from_json (JsonNode  *node,
       !get_int (data, "delivery", OS_DELIVERY_DESK, OS_DELIVERY_DESK, OS_DELIVERY_POST, &delivery, error) ||
       !get_int (data, "channel", OS_CHANNEL_IN_PERSON, OS_CHANNEL_IN_PERSON, OS_CHANNEL_POST, &channel, error) ||
       !get_int (data, "status", OS_STATUS_RECEIVED, OS_STATUS_FIRST, OS_STATUS_LAST, &status, error) ||
-      !get_int (data, "received_at", 0, G_MININT64, G_MAXINT64, &received_at, error) ||
-      !get_int (data, "due_at", 0, G_MININT64, G_MAXINT64, &due_at, error) ||
-      !get_int (data, "finished_at", 0, G_MININT64, G_MAXINT64, &finished_at, error) ||
-      !get_int (data, "returned_at", 0, G_MININT64, G_MAXINT64, &returned_at, error) ||
+      /* Instants GDateTime can always hold (os-datetime.h). */
+      !get_int (data, "received_at", 0, OS_INSTANT_MIN, OS_INSTANT_MAX, &received_at, error) ||
+      !get_int (data, "due_at", 0, OS_INSTANT_MIN, OS_INSTANT_MAX, &due_at, error) ||
+      !get_int (data, "finished_at", 0, OS_INSTANT_MIN, OS_INSTANT_MAX, &finished_at, error) ||
+      !get_int (data, "returned_at", 0, OS_INSTANT_MIN, OS_INSTANT_MAX, &returned_at, error) ||
       !get_int (data, "book_volume", 0, G_MININT, G_MAXINT, &book_volume, error) ||
       !get_int (data, "book_number", 0, G_MININT, G_MAXINT, &book_number, error))
     return NULL;

@@ -132,11 +132,20 @@ gboolean   os_store_apply_catalogue   (OsStore       *self,
 
 #include "os-process-engine.h"
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+/* The columns os_store_read_records() reads: OS_STORE_RECORD_COLUMNS then r.process. */
+#define OS_STORE_RECORD_SELECT "SELECT " OS_STORE_RECORD_COLUMNS ", r.process FROM records r "
+
 /* Statements and transactions: see os-store.c. */
 gboolean      os_store_exec               (OsStore       *self,
                                            const char    *sql,
                                            GError       **error);
 void          os_store_rollback           (OsStore       *self);
+/* A new statement, to be finalized by the caller. */
+sqlite3_stmt *os_store_prepare            (OsStore       *self,
+                                           const char    *sql,
+                                           GError       **error);
 /* A statement kept for the life of the store (@sql a string constant), reset. */
 sqlite3_stmt *os_store_cached             (OsStore       *self,
                                            const char    *sql,
@@ -144,8 +153,70 @@ sqlite3_stmt *os_store_cached             (OsStore       *self,
 void          os_store_bind_text          (sqlite3_stmt  *stmt,
                                            int            index,
                                            const char    *text);
+/* Steps @stmt, which returns no rows. */
+gboolean      os_store_step_done          (OsStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+/* Steps @stmt, which returns at most one row: *found says whether it did (the caller
+ * reads it, then resets @stmt). FALSE, @stmt reset, when SQLite fails. */
+gboolean      os_store_step_row           (OsStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           gboolean      *found,
+                                           GError       **error);
+/* Runs the cached statement @sql, which returns no rows, with ?1 (and ?2) bound. */
+gboolean      os_store_run_int            (OsStore       *self,
+                                           const char    *sql,
+                                           gint64         value,
+                                           GError       **error);
+gboolean      os_store_run_text           (OsStore       *self,
+                                           const char    *sql,
+                                           const char    *value,
+                                           GError       **error);
+gboolean      os_store_run_text_int       (OsStore       *self,
+                                           const char    *sql,
+                                           const char    *text,
+                                           gint64         value,
+                                           GError       **error);
+/* The records of @stmt (OS_STORE_RECORD_SELECT …), stepped to its end, with their process
+ * state and, with @documents, their documents. */
+GPtrArray    *os_store_read_records       (OsStore       *self,
+                                           sqlite3_stmt  *stmt,
+                                           gboolean       documents,
+                                           GError       **error);
 /* In the caller's transaction: the record with its documents and process state. */
 OsRecord     *os_store_load_record_in_tx  (OsStore       *self,
+                                           gint64         local_id,
+                                           GError       **error);
+
+/* What the records row of a record id says of where it stands. */
+typedef struct
+{
+  gint64  local_id;        /* 0: no such record on this desk */
+  gint64  version;
+  gint64  server_version;
+  char   *agency;
+  char   *unit_id;
+  char   *code;
+} OsRecordRow;
+
+void          os_record_row_clear         (OsRecordRow   *row);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (OsRecordRow, os_record_row_clear)
+/* Fills @row from the records row of @record_id (row->local_id 0 when there is none);
+ * FALSE only when SQLite fails. */
+gboolean      os_store_find_record_row    (OsStore       *self,
+                                           const char    *record_id,
+                                           OsRecordRow   *row,
+                                           GError       **error);
+/* The server's copy of @record_id held while the desk had changes waiting: *data (NULL
+ * when none is held) with its version and unit. */
+gboolean      os_store_read_held_copy     (OsStore       *self,
+                                           const char    *record_id,
+                                           gint64        *version,
+                                           char         **data,
+                                           char         **unit_id,
+                                           GError       **error);
+/* A new version of the row @local_id the server has not seen (version + 1, not synced). */
+gboolean      os_store_mark_record_changed (OsStore      *self,
                                            gint64         local_id,
                                            GError       **error);
 /* The changeable fields, documents and search text of the row @local_id. */
@@ -192,7 +263,9 @@ gboolean      os_store_write_process      (OsStore       *self,
 void          os_store_record_set_process_text (OsRecord *record,
                                            const char    *text);
 /* "Gửi lại" of a quarantined `action` row @mutation_id: the action and the later actions
- * of the record, re-run on the server's copy (held, or the record before the action). */
+ * of the record, re-run on the server's copy (held, or the record before the action when
+ * the server refused it at that version). Refused as `stale_version` with no copy held
+ * yet, it asks to sync first (OS_ERROR_NOT_FOUND) and changes nothing. */
 gboolean      os_store_resend_action      (OsStore       *self,
                                            gint64         seq,
                                            const char    *mutation_id,

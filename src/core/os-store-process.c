@@ -18,7 +18,10 @@
 #include "os-store-private.h"
 #include "os-store-process.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+/* The store's helpers (os-store-private.h) under the names os-store.c uses. */
+#define prepare   os_store_prepare
+#define step_done os_store_step_done
+#define bind_text os_store_bind_text
 
 static gint64
 now_seconds (void)
@@ -26,40 +29,30 @@ now_seconds (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static gboolean
-step_done (OsStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc != SQLITE_DONE)
-    return os_store_set_sqlite_error (self, rc, error);
-  return TRUE;
-}
-
-static sqlite3_stmt *
-prepare (OsStore     *self,
-         const char  *sql,
-         GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (os_store_get_db (self), sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-  return stmt;
-}
-
-#define bind_text os_store_bind_text
-
 static char *
 node_to_text (JsonNode *node)
 {
   return json_to_string (node, FALSE);
+}
+
+/* The first column of the first row of the cached @sql (with @text as ?1 unless NULL), 0
+ * when it has none. */
+static gint64
+select_int (OsStore    *self,
+            const char *sql,
+            const char *text)
+{
+  sqlite3_stmt *stmt = os_store_cached (self, sql, NULL);
+  gint64 value = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (text != NULL)
+    bind_text (stmt, 1, text);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
 }
 
 static JsonNode *
@@ -71,6 +64,16 @@ text_to_node (const char  *text,
   if (text == NULL || !json_parser_load_from_data (parser, text, -1, error))
     return NULL;
   return json_node_copy (json_parser_get_root (parser));
+}
+
+/* The record whose Record JSON is @text (an outbox row's `before`, a held copy). */
+static OsRecord *
+record_from_text (const char  *text,
+                  GError     **error)
+{
+  g_autoptr(JsonNode) node = text_to_node (text, error);
+
+  return node ? os_record_new_from_json (node, error) : NULL;
 }
 
 /* Process state in the records table -------------------------------------------- */
@@ -110,15 +113,21 @@ stay_clear (Stay *stay)
   g_free (stay->step_id);
 }
 
-/* Every stay of the record at a step, oldest first, from the state's entries (undone ones
- * left out): a stay ends with an action that moves the record to another step (or out of
- * the process), and the step it moves to starts one. The first step was entered at
- * reception; the current one at the state's step_entered_at. */
+/* Every stay of the record at a step, from the state's entries: a stay ends with an action
+ * that moves the record to another step (or out of the process), and the step it moves to
+ * starts one. The first step was entered at reception; the current one at the state's
+ * step_entered_at. An action later rolled back did move the record, so the stay it began
+ * counts; its ROLLBACK ends that stay and takes the record back into the stay the action
+ * had ended, which goes on from the time it began (as the engine restores the step's entry
+ * time and deadline). */
 static GArray *
 derive_stays (OsRecord             *record,
               const OsProcessState *state)
 {
   GArray *stays = g_array_new (FALSE, TRUE, sizeof (Stay));
+  /* For each action not undone yet, in order: the index in @stays of the stay it ended
+   * (-1: none). A ROLLBACK undoes the last of them, as the engine does. */
+  g_autoptr(GArray) ended = g_array_new (FALSE, FALSE, sizeof (int));
   Stay open = { NULL, 0, 0, 0 };
 
   g_array_set_clear_func (stays, (GDestroyNotify) stay_clear);
@@ -128,28 +137,44 @@ derive_stays (OsRecord             *record,
       const OsProcessEntry *e = g_ptr_array_index (state->entries, i);
       const char *from = e->from_step ? e->from_step : "";
       const char *to = e->to_step ? e->to_step : "";
+      int closed = -1, undone = -1;
 
-      if (e->rolled_back)
-        continue;
+      if (e->action == OS_ACTION_ROLLBACK && ended->len > 0)
+        {
+          undone = g_array_index (ended, int, ended->len - 1);
+          g_array_set_size (ended, ended->len - 1);
+        }
       if (open.step_id == NULL && *from != '\0')
         {
           open.step_id = g_strdup (from);
           open.entered_at = os_record_get_received_at (record);
         }
-      if (g_strcmp0 (from, to) == 0)
-        continue;
-      if (open.step_id != NULL)
+      if (g_strcmp0 (from, to) != 0)
         {
-          open.left_at = MAX (e->at, open.entered_at);
-          open.due_at = e->step_due_at;
-          g_array_append_val (stays, open);
-          memset (&open, 0, sizeof open);
+          if (open.step_id != NULL)
+            {
+              open.left_at = MAX (e->at, open.entered_at);
+              open.due_at = e->step_due_at;
+              g_array_append_val (stays, open);
+              closed = (int) stays->len - 1;
+              memset (&open, 0, sizeof open);
+            }
+          if (undone >= 0 && g_strcmp0 (g_array_index (stays, Stay, undone).step_id, to) == 0)
+            {
+              /* Back into the stay the undone action ended: it goes on. */
+              open = g_array_index (stays, Stay, undone);
+              open.left_at = 0;
+              g_array_index (stays, Stay, undone).step_id = NULL;
+              g_array_remove_index (stays, undone);
+            }
+          else if (*to != '\0')
+            {
+              open.step_id = g_strdup (to);
+              open.entered_at = e->at;
+            }
         }
-      if (*to != '\0')
-        {
-          open.step_id = g_strdup (to);
-          open.entered_at = e->at;
-        }
+      if (e->action != OS_ACTION_ROLLBACK)
+        g_array_append_val (ended, closed);
     }
 
   if (state->step_id != NULL && *state->step_id != '\0')
@@ -258,13 +283,11 @@ insert_definition (OsStore     *self,
   sqlite3_stmt *stmt;
   const char * const *procedures;
 
-  stmt = os_store_cached (self,
-                          replace
-                          ? "INSERT OR REPLACE INTO process_definitions (id, version, name, data, published_at, "
-                            "published_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-                          : "INSERT OR IGNORE INTO process_definitions (id, version, name, data, published_at, "
-                            "published_by, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                          error);
+#define INSERT_DEFINITION(conflict) \
+  "INSERT OR " conflict " INTO process_definitions (id, version, name, data, published_at, published_by, " \
+  "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+  stmt = os_store_cached (self, replace ? INSERT_DEFINITION ("REPLACE") : INSERT_DEFINITION ("IGNORE"), error);
+#undef INSERT_DEFINITION
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, os_process_get_id (process));
@@ -317,35 +340,20 @@ os_store_delete_process_draft (OsStore     *self,
                                const char  *process_id,
                                GError     **error)
 {
-  sqlite3_stmt *stmt;
-
   g_return_val_if_fail (OS_IS_STORE (self), FALSE);
   g_return_val_if_fail (process_id != NULL, FALSE);
 
-  stmt = os_store_cached (self, "DELETE FROM process_definitions WHERE id = ?1 AND version = 0", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, process_id);
-  return step_done (self, stmt, error);
+  return os_store_run_text (self, "DELETE FROM process_definitions WHERE id = ?1 AND version = 0", process_id,
+                            error);
 }
 
 static int
 latest_version (OsStore    *self,
                 const char *process_id)
 {
-  sqlite3_stmt *stmt = os_store_cached (self,
-                                        "SELECT COALESCE(MAX(version), 0) FROM process_definitions "
-                                        "WHERE id = ?1 AND version > 0",
-                                        NULL);
-  int version = 0;
-
-  if (stmt == NULL)
-    return 0;
-  bind_text (stmt, 1, process_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_reset (stmt);
-  return version;
+  return (int) select_int (self, "SELECT COALESCE(MAX(version), 0) FROM process_definitions "
+                                 "WHERE id = ?1 AND version > 0",
+                           process_id);
 }
 
 OsProcess *
@@ -355,7 +363,6 @@ os_store_publish_process (OsStore    *self,
 {
   g_autoptr(OsProcess) copy = NULL;
   const OsActor *actor;
-  sqlite3_stmt *stmt;
 
   g_return_val_if_fail (OS_IS_STORE (self), NULL);
   g_return_val_if_fail (OS_IS_PROCESS (draft), NULL);
@@ -369,13 +376,9 @@ os_store_publish_process (OsStore    *self,
   copy = os_process_copy (draft);
   os_process_set_published (copy, latest_version (self, os_process_get_id (draft)) + 1, now_seconds (),
                             actor && actor->full_name ? actor->full_name : "");
-  if (!insert_definition (self, copy, FALSE, error))
-    goto fail;
-  stmt = os_store_cached (self, "DELETE FROM process_definitions WHERE id = ?1 AND version = 0", error);
-  if (stmt == NULL)
-    goto fail;
-  bind_text (stmt, 1, os_process_get_id (copy));
-  if (!step_done (self, stmt, error) || !os_store_exec (self, "COMMIT", error))
+  if (!insert_definition (self, copy, FALSE, error) ||
+      !os_store_delete_process_draft (self, os_process_get_id (copy), error) ||
+      !os_store_exec (self, "COMMIT", error))
     goto fail;
   return g_steal_pointer (&copy);
 
@@ -533,17 +536,9 @@ os_store_find_process_for_procedure (OsStore    *self,
 gint64
 os_store_get_processes_version (OsStore *self)
 {
-  sqlite3_stmt *stmt;
-  gint64 version = 0;
-
   g_return_val_if_fail (OS_IS_STORE (self), 0);
 
-  stmt = os_store_cached (self, "SELECT COALESCE(MAX(version), 0) FROM process_definitions", NULL);
-  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int64 (stmt, 0);
-  if (stmt != NULL)
-    sqlite3_reset (stmt);
-  return version;
+  return select_int (self, "SELECT COALESCE(MAX(version), 0) FROM process_definitions", NULL);
 }
 
 gboolean
@@ -599,19 +594,9 @@ gint64
 os_store_get_record_version (OsStore    *self,
                              const char *record_id)
 {
-  sqlite3_stmt *stmt;
-  gint64 version = 0;
-
   g_return_val_if_fail (OS_IS_STORE (self), 0);
 
-  stmt = os_store_cached (self, "SELECT version FROM records WHERE id = ?1", NULL);
-  if (stmt == NULL)
-    return 0;
-  bind_text (stmt, 1, record_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    version = sqlite3_column_int64 (stmt, 0);
-  sqlite3_reset (stmt);
-  return version;
+  return select_int (self, "SELECT version FROM records WHERE id = ?1", record_id);
 }
 
 /* The payload of an `action` mutation. */
@@ -675,7 +660,6 @@ run_action (OsStore          *self,
   g_autofree char *note = NULL;
   g_autoptr(GError) local_error = NULL;
   int process_version;
-  sqlite3_stmt *stmt;
 
   if (state == NULL)
     {
@@ -702,14 +686,8 @@ run_action (OsStore          *self,
   note = action_note (request, os_record_get_process_state (record));
   payload = action_payload (process_id, process_version, request);
   if (!os_store_write_record_fields (self, local_id, record, now, error) ||
-      !os_store_write_process (self, local_id, record, error))
-    return FALSE;
-  stmt = os_store_cached (self, "UPDATE records SET version = version + 1, synced = 0 WHERE local_id = ?1",
-                          error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, local_id);
-  if (!step_done (self, stmt, error))
+      !os_store_write_process (self, local_id, record, error) ||
+      !os_store_mark_record_changed (self, local_id, error))
     return FALSE;
   return os_store_insert_event (self, local_id, request->at ? request->at : now,
                                 actor->full_name && *actor->full_name ? actor->full_name : actor->username,
@@ -728,14 +706,9 @@ os_store_apply_action (OsStore          *self,
 {
   g_autoptr(OsActionRequest) copy = NULL;
   g_autoptr(OsRecord) record = NULL;
-  g_autofree char *agency = NULL;
-  g_autofree char *unit_id = NULL;
-  g_autofree char *code = NULL;
+  g_auto(OsRecordRow) row = { 0 };
   const OsActor *actor;
-  sqlite3_stmt *stmt;
   gint64 now = now_seconds ();
-  gint64 local_id, version;
-  int rc;
 
   g_return_val_if_fail (OS_IS_STORE (self), NULL);
   g_return_val_if_fail (record_id != NULL, NULL);
@@ -751,44 +724,27 @@ os_store_apply_action (OsStore          *self,
   if (!os_store_exec (self, "BEGIN IMMEDIATE", error))
     return NULL;
 
-  stmt = os_store_cached (self, "SELECT local_id, version, agency, unit_id, code FROM records WHERE id = ?1",
-                          error);
-  if (stmt == NULL)
+  if (!os_store_find_record_row (self, record_id, &row, error))
     goto fail;
-  bind_text (stmt, 1, record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (row.local_id == 0)
     {
-      sqlite3_reset (stmt);
       g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
                            _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ)."));
       goto fail;
     }
-  if (rc != SQLITE_ROW)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      goto fail;
-    }
-  local_id = sqlite3_column_int64 (stmt, 0);
-  version = sqlite3_column_int64 (stmt, 1);
-  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-  code = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
-  sqlite3_reset (stmt);
-
-  if (version != expected_version)
+  if (row.version != expected_version)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_CONFLICT,
                    _("Hồ sơ %s vừa được cập nhật (trên máy này hoặc do đồng bộ từ máy chủ) sau khi bạn mở "
                      "nó. Hãy xem lại tình trạng hồ sơ rồi thao tác lại."),
-                   code);
+                   row.code);
       goto fail;
     }
 
-  record = os_store_load_record_in_tx (self, local_id, error);
+  record = os_store_load_record_in_tx (self, row.local_id, error);
   if (record == NULL)
     goto fail;
-  if (!run_action (self, local_id, record, agency, unit_id, version, 0, actor, copy, now, error) ||
+  if (!run_action (self, row.local_id, record, row.agency, row.unit_id, row.version, 0, actor, copy, now, error) ||
       !os_store_exec (self, "COMMIT", error))
     goto fail;
 
@@ -802,9 +758,53 @@ fail:
 
 /* The quarantine of `action` rows ------------------------------------------------ */
 
+/* The outbox row @seq: *before (the record's JSON before its action; NULL when it has
+ * none), its base version and, with @error_code, the server's refusal code. */
+static gboolean
+outbox_before (OsStore     *self,
+               gint64       seq,
+               char       **before,
+               gint64      *base_version,
+               char       **error_code,
+               GError     **error)
+{
+  sqlite3_stmt *stmt = os_store_cached (self, "SELECT base_version, before, error_code FROM outbox WHERE seq = ?1",
+                                        error);
+  gboolean found;
+
+  *before = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, seq);
+  if (!os_store_step_row (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 1);
+
+      *base_version = sqlite3_column_int64 (stmt, 0);
+      *before = text && *text ? g_strdup (text) : NULL;
+      if (error_code != NULL)
+        *error_code = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+/* The `action` rows of @record_id from @seq on leave the outbox. */
+static gboolean
+delete_actions_from (OsStore     *self,
+                     const char  *record_id,
+                     gint64       seq,
+                     GError     **error)
+{
+  return os_store_run_text_int (self, "DELETE FROM outbox WHERE record_id = ?1 AND kind = 'action' AND seq >= ?2",
+                                record_id, seq, error);
+}
+
 /* The server's copy of @record_id: the one pulled and held while the desk had changes
  * waiting, else the record as it was before the action @seq (what the server still has
- * when it refused it). *server_version gets its version. */
+ * when it refused it at that version). *server_version gets its version. */
 static OsRecord *
 server_copy (OsStore     *self,
              const char  *record_id,
@@ -812,38 +812,23 @@ server_copy (OsStore     *self,
              gint64      *server_version,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  int rc;
+  g_autofree char *code = NULL;
 
-  stmt = prepare (self, "SELECT version, data FROM held_changes WHERE record_id = ?1", error);
-  if (stmt == NULL)
+  if (!os_store_read_held_copy (self, record_id, server_version, &text, NULL, error))
     return NULL;
-  bind_text (stmt, 1, record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      *server_version = sqlite3_column_int64 (stmt, 0);
-      text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-    }
-  else if (rc != SQLITE_DONE)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
   if (text == NULL)
     {
-      stmt = prepare (self, "SELECT base_version, before FROM outbox WHERE seq = ?1", error);
-      if (stmt == NULL)
+      if (!outbox_before (self, seq, &text, server_version, &code, error))
         return NULL;
-      sqlite3_bind_int64 (stmt, 1, seq);
-      if (sqlite3_step (stmt) == SQLITE_ROW && *(const char *) sqlite3_column_text (stmt, 1) != '\0')
+      /* Refused as stale, the server has a newer copy than the one before the action:
+       * run on that one, it would be stale again. */
+      if (g_strcmp0 (code, "stale_version") == 0)
         {
-          *server_version = sqlite3_column_int64 (stmt, 0);
-          text = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+          g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
+                               _("Máy chưa nhận được bản mới nhất của hồ sơ từ máy chủ. Hãy đồng bộ (F5) rồi "
+                                 "gửi lại."));
+          return NULL;
         }
     }
   if (text == NULL)
@@ -853,10 +838,7 @@ server_copy (OsStore     *self,
                              "rồi thử lại, hoặc bỏ thao tác này."));
       return NULL;
     }
-  node = text_to_node (text, error);
-  if (node == NULL)
-    return NULL;
-  return os_record_new_from_json (node, error);
+  return record_from_text (text, error);
 }
 
 gboolean
@@ -871,23 +853,13 @@ os_store_resend_action (OsStore     *self,
   g_autoptr(OsRecord) record = NULL;
   g_autoptr(GPtrArray) payloads = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree char *agency = NULL;
-  g_autofree char *unit_id = NULL;
-  gint64 local_id = 0, server_version = 0;
+  g_auto(OsRecordRow) row = { 0 };
+  gint64 server_version = 0;
   int rc;
 
-  stmt = prepare (self, "SELECT local_id, agency, unit_id FROM records WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!os_store_find_record_row (self, record_id, &row, error))
     return FALSE;
-  bind_text (stmt, 1, record_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      local_id = sqlite3_column_int64 (stmt, 0);
-      agency = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (local_id == 0)
+  if (row.local_id == 0)
     {
       g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
                            _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ), "
@@ -898,7 +870,7 @@ os_store_resend_action (OsStore     *self,
   record = server_copy (self, record_id, seq, &server_version, error);
   if (record == NULL)
     return FALSE;
-  os_record_set_local_id (record, local_id);
+  os_record_set_local_id (record, row.local_id);
 
   /* The action and every later action of the record (made on its result) are re-run, in
    * order, on the server's copy. */
@@ -919,14 +891,8 @@ os_store_resend_action (OsStore     *self,
     }
   if (rc != SQLITE_DONE)
     return os_store_set_sqlite_error (self, rc, error);
-  g_clear_pointer (&stmt, sqlite3_finalize);
 
-  stmt = prepare (self, "DELETE FROM outbox WHERE record_id = ?1 AND kind = 'action' AND seq >= ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  if (!step_done (self, stmt, error))
+  if (!delete_actions_from (self, record_id, seq, error))
     return FALSE;
 
   for (guint i = 0; i < payloads->len; i++)
@@ -946,7 +912,7 @@ os_store_resend_action (OsStore     *self,
       request->at = now;
       request->step_due_at = 0;
       request->due_at = 0;
-      if (!run_action (self, local_id, record, agency, unit_id, server_version + i,
+      if (!run_action (self, row.local_id, record, row.agency, row.unit_id, server_version + i,
                        g_array_index (seqs, gint64, i), os_store_get_actor (self), request, now, error))
         {
           if (error != NULL && *error != NULL && (*error)->domain == OS_ERROR &&
@@ -963,16 +929,10 @@ os_store_resend_action (OsStore     *self,
                   error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, local_id);
+  sqlite3_bind_int64 (stmt, 1, row.local_id);
   sqlite3_bind_int64 (stmt, 2, server_version);
-  if (!step_done (self, stmt, error))
-    return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  return step_done (self, stmt, error);
+  return step_done (self, stmt, error) &&
+         os_store_run_text (self, "DELETE FROM held_changes WHERE record_id = ?1", record_id, error);
 }
 
 gboolean
@@ -982,33 +942,19 @@ os_store_discard_action (OsStore     *self,
                          gboolean    *changed,
                          GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *before = NULL;
-  gint64 local_id;
+  gint64 local_id, base_version = 0;
 
-  stmt = prepare (self, "SELECT before FROM outbox WHERE seq = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, seq);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    before = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  g_clear_pointer (&stmt, sqlite3_finalize);
-
-  stmt = prepare (self, "DELETE FROM outbox WHERE record_id = ?1 AND kind = 'action' AND seq >= ?2", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  sqlite3_bind_int64 (stmt, 2, seq);
-  if (!step_done (self, stmt, error))
+  if (!outbox_before (self, seq, &before, &base_version, NULL, error) ||
+      !delete_actions_from (self, record_id, seq, error))
     return FALSE;
 
   /* The record goes back to where it stood before the action (a held server copy, taken
    * by the caller once nothing else waits, replaces it then). */
   local_id = os_store_lookup_record (self, record_id);
-  if (local_id != 0 && before != NULL && *before != '\0')
+  if (local_id != 0 && before != NULL)
     {
-      g_autoptr(JsonNode) node = text_to_node (before, NULL);
-      g_autoptr(OsRecord) previous = node ? os_record_new_from_json (node, NULL) : NULL;
+      g_autoptr(OsRecord) previous = record_from_text (before, NULL);
       g_autoptr(OsRecord) current = NULL;
       OsProcessState *state;
 
@@ -1065,51 +1011,6 @@ bind_actor (sqlite3_stmt  *stmt,
   bind_text (stmt, 3, units);
 }
 
-/* Records of @stmt (OS_STORE_RECORD_COLUMNS then r.process), with their process state;
- * with @documents, their documents too. */
-static GPtrArray *
-records_from (OsStore       *self,
-              sqlite3_stmt  *stmt,
-              gboolean       documents,
-              GError       **error)
-{
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(sqlite3_stmt) docs = NULL;
-  int rc;
-
-  if (documents)
-    {
-      docs = prepare (self,
-                      "SELECT name, originals, certified, copies FROM record_documents "
-                      "WHERE record_id = ?1 ORDER BY position",
-                      error);
-      if (docs == NULL)
-        return NULL;
-    }
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      OsRecord *record = os_store_record_from_stmt (stmt);
-
-      os_store_record_set_process_text (record, (const char *) sqlite3_column_text (stmt, 29));
-      g_ptr_array_add (list, record);
-      if (docs != NULL)
-        {
-          sqlite3_reset (docs);
-          sqlite3_bind_int64 (docs, 1, os_record_get_local_id (record));
-          while (sqlite3_step (docs) == SQLITE_ROW)
-            os_record_add_document (record, (const char *) sqlite3_column_text (docs, 0),
-                                    sqlite3_column_int (docs, 1), sqlite3_column_int (docs, 2),
-                                    sqlite3_column_int (docs, 3));
-        }
-    }
-  if (rc != SQLITE_DONE)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-  return g_steal_pointer (&list);
-}
-
 GPtrArray *
 os_store_list_inbox (OsStore        *self,
                      const OsActor  *actor,
@@ -1126,7 +1027,7 @@ os_store_list_inbox (OsStore        *self,
   /* Paused records last; then those past the due date or the step's deadline; then the
    * nearer of the two deadlines first. */
   stmt = prepare (self,
-                  "SELECT " OS_STORE_RECORD_COLUMNS ", r.process FROM records r WHERE " INBOX_WHERE " "
+                  OS_STORE_RECORD_SELECT "WHERE " INBOX_WHERE " "
                   "ORDER BY r.status IN (5, 6), "
                   "CASE WHEN r.status = 9 THEN 2 "
                   "WHEN (r.due_at > 0 AND r.due_at <= ?4) OR (r.step_due_at > 0 AND r.step_due_at <= ?4) "
@@ -1140,7 +1041,7 @@ os_store_list_inbox (OsStore        *self,
   bind_actor (stmt, actor);
   sqlite3_bind_int64 (stmt, 4, now_seconds ());
   sqlite3_bind_int64 (stmt, 5, limit > 0 ? (gint64) limit : -1);
-  return records_from (self, stmt, FALSE, error);
+  return os_store_read_records (self, stmt, FALSE, error);
 }
 
 gint64
@@ -1310,7 +1211,7 @@ os_store_list_book (OsStore  *self,
   g_return_val_if_fail (OS_IS_STORE (self), NULL);
 
   stmt = prepare (self,
-                  "SELECT " OS_STORE_RECORD_COLUMNS ", r.process FROM records r "
+                  OS_STORE_RECORD_SELECT
                   "WHERE r.received_at >= ?1 AND r.received_at < ?2 "
                   "ORDER BY r.book_volume, r.book_number, r.local_id",
                   error);
@@ -1318,5 +1219,5 @@ os_store_list_book (OsStore  *self,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, from);
   sqlite3_bind_int64 (stmt, 2, to);
-  return records_from (self, stmt, TRUE, error);
+  return os_store_read_records (self, stmt, TRUE, error);
 }

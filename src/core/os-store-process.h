@@ -90,7 +90,10 @@ typedef struct
 } OsStepStats;
 
 void        os_step_stats_clear              (OsStepStats      *stats);
-/* One OsStepStats per step that has records (array with clear func). */
+/* One OsStepStats per step that has records (array with clear func). The stays are
+ * record_steps: an action later rolled back still ends its stay and starts one at the
+ * step it moved to; the ROLLBACK ends that one and takes the record back into the stay
+ * the action had ended, which goes on from when it began (one stay, not two). */
 GArray     *os_store_process_stats           (OsStore          *self,
                                               const char       *process_id,
                                               int               version,

@@ -164,10 +164,26 @@ os_store_get_db (OsStore *self)
   return self->db;
 }
 
-static gboolean
-exec (OsStore     *self,
-      const char  *sql,
-      GError     **error)
+/* Helpers os-store-process.c shares (os-store-private.h), by their short names here. */
+#define exec                os_store_exec
+#define rollback            os_store_rollback
+#define cached              os_store_cached
+#define bind_text           os_store_bind_text
+#define write_record_fields os_store_write_record_fields
+#define insert_event        os_store_insert_event
+#define insert_outbox_row   os_store_insert_outbox_row
+#define record_payload      os_store_record_payload
+#define prepare             os_store_prepare
+#define step_done           os_store_step_done
+#define run_int             os_store_run_int
+#define run_text            os_store_run_text
+#define run_text_int        os_store_run_text_int
+#define mark_record_changed os_store_mark_record_changed
+
+gboolean
+os_store_exec (OsStore     *self,
+               const char  *sql,
+               GError     **error)
 {
   int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
 
@@ -176,17 +192,17 @@ exec (OsStore     *self,
   return TRUE;
 }
 
-static void
-rollback (OsStore *self)
+void
+os_store_rollback (OsStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static sqlite3_stmt *
-prepare (OsStore     *self,
-         const char  *sql,
-         GError     **error)
+sqlite3_stmt *
+os_store_prepare (OsStore     *self,
+                  const char  *sql,
+                  GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
@@ -199,14 +215,12 @@ prepare (OsStore     *self,
   return stmt;
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
 /* A statement kept for the life of the store, reset and unbound; @sql must be a string
  * constant. Not to be freed by the caller. */
-static sqlite3_stmt *
-cached (OsStore     *self,
-        const char  *sql,
-        GError     **error)
+sqlite3_stmt *
+os_store_cached (OsStore     *self,
+                 const char  *sql,
+                 GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
@@ -222,19 +236,19 @@ cached (OsStore     *self,
   return stmt;
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+os_store_bind_text (sqlite3_stmt *stmt,
+                    int           index,
+                    const char   *text)
 {
   sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
 }
 
 /* Runs a statement that returns no rows. */
-static gboolean
-step_done (OsStore       *self,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+gboolean
+os_store_step_done (OsStore       *self,
+                    sqlite3_stmt  *stmt,
+                    GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -244,11 +258,11 @@ step_done (OsStore       *self,
 }
 
 /* Runs the cached statement @sql, which returns no rows, with @value as ?1. */
-static gboolean
-run_int (OsStore     *self,
-         const char  *sql,
-         gint64       value,
-         GError     **error)
+gboolean
+os_store_run_int (OsStore     *self,
+                  const char  *sql,
+                  gint64       value,
+                  GError     **error)
 {
   sqlite3_stmt *stmt = cached (self, sql, error);
 
@@ -258,11 +272,11 @@ run_int (OsStore     *self,
   return step_done (self, stmt, error);
 }
 
-static gboolean
-run_text (OsStore     *self,
-          const char  *sql,
-          const char  *value,
-          GError     **error)
+gboolean
+os_store_run_text (OsStore     *self,
+                   const char  *sql,
+                   const char  *value,
+                   GError     **error)
 {
   sqlite3_stmt *stmt = cached (self, sql, error);
 
@@ -273,12 +287,12 @@ run_text (OsStore     *self,
 }
 
 /* The same with @text as ?1 and @value as ?2. */
-static gboolean
-run_text_int (OsStore     *self,
-              const char  *sql,
-              const char  *text,
-              gint64       value,
-              GError     **error)
+gboolean
+os_store_run_text_int (OsStore     *self,
+                       const char  *sql,
+                       const char  *text,
+                       gint64       value,
+                       GError     **error)
 {
   sqlite3_stmt *stmt = cached (self, sql, error);
 
@@ -1159,15 +1173,15 @@ insert_record_row (OsStore     *self,
   return insert_documents_and_search (self, *local_id, record, error);
 }
 
-static gboolean
-insert_event (OsStore     *self,
-              gint64       local_id,
-              gint64       at,
-              const char  *actor,
-              const char  *action,
-              OsStatus     status,
-              const char  *note,
-              GError     **error)
+gboolean
+os_store_insert_event (OsStore     *self,
+                       gint64       local_id,
+                       gint64       at,
+                       const char  *actor,
+                       const char  *action,
+                       OsStatus     status,
+                       const char  *note,
+                       GError     **error)
 {
   sqlite3_stmt *stmt;
 
@@ -1189,10 +1203,10 @@ insert_event (OsStore     *self,
 }
 
 /* The Record JSON of data/openapi.yaml (os-record-json.h), with the process state. */
-static char *
-record_payload (OsRecord   *record,
-                const char *agency,
-                const char *unit_id)
+char *
+os_store_record_payload (OsRecord   *record,
+                         const char *agency,
+                         const char *unit_id)
 {
   g_autoptr(JsonNode) node = os_record_to_json (record, agency, unit_id);
 
@@ -1201,26 +1215,26 @@ record_payload (OsRecord   *record,
 
 /* The record @local_id has a change the server has not seen: a new version, no longer all
  * on the server. In the caller's transaction. */
-static gboolean
-mark_record_changed (OsStore     *self,
-                     gint64       local_id,
-                     GError     **error)
+gboolean
+os_store_mark_record_changed (OsStore     *self,
+                              gint64       local_id,
+                              GError     **error)
 {
   return run_int (self, "UPDATE records SET version = version + 1, synced = 0 WHERE local_id = ?1", local_id,
                   error);
 }
 
 /* One outbox row; @seq 0 takes the next position. */
-static gboolean
-insert_outbox_row (OsStore     *self,
-                   gint64       seq,
-                   const char  *record_id,
-                   const char  *kind,
-                   const char  *payload,
-                   gint64       base_version,
-                   const char  *before,
-                   gint64       now,
-                   GError     **error)
+gboolean
+os_store_insert_outbox_row (OsStore     *self,
+                            gint64       seq,
+                            const char  *record_id,
+                            const char  *kind,
+                            const char  *payload,
+                            gint64       base_version,
+                            const char  *before,
+                            gint64       now,
+                            GError     **error)
 {
   sqlite3_stmt *stmt;
   g_autofree char *id = os_uuid_v7_new ();
@@ -1554,6 +1568,47 @@ os_store_record_from_stmt (sqlite3_stmt *stmt)
   return record;
 }
 
+GPtrArray *
+os_store_read_records (OsStore       *self,
+                       sqlite3_stmt  *stmt,
+                       gboolean       documents,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *docs = NULL;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      OsRecord *record = os_store_record_from_stmt (stmt);
+
+      os_store_record_set_process_text (record, (const char *) sqlite3_column_text (stmt, 29));
+      g_ptr_array_add (list, record);
+      if (!documents)
+        continue;
+      docs = cached (self,
+                     "SELECT name, originals, certified, copies FROM record_documents "
+                     "WHERE record_id = ?1 ORDER BY position",
+                     error);
+      if (docs == NULL)
+        return NULL;
+      sqlite3_bind_int64 (docs, 1, os_record_get_local_id (record));
+      while ((rc = sqlite3_step (docs)) == SQLITE_ROW)
+        os_record_add_document (record, (const char *) sqlite3_column_text (docs, 0),
+                                sqlite3_column_int (docs, 1), sqlite3_column_int (docs, 2),
+                                sqlite3_column_int (docs, 3));
+      sqlite3_reset (docs);
+      if (rc != SQLITE_DONE)
+        break;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      os_store_set_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
 static OsRecord *
 load_one (OsStore     *self,
           const char  *where,
@@ -1561,12 +1616,9 @@ load_one (OsStore     *self,
           gint64       number,
           GError     **error)
 {
-  g_autofree char *sql = g_strconcat ("SELECT " OS_STORE_RECORD_COLUMNS ", r.process FROM records r WHERE ",
-                                      where, NULL);
+  g_autofree char *sql = g_strconcat (OS_STORE_RECORD_SELECT "WHERE ", where, NULL);
   g_autoptr(sqlite3_stmt) stmt = prepare (self, sql, error);
-  g_autoptr(sqlite3_stmt) docs = NULL;
-  g_autoptr(OsRecord) record = NULL;
-  int rc;
+  g_autoptr(GPtrArray) records = NULL;
 
   if (stmt == NULL)
     return NULL;
@@ -1575,39 +1627,16 @@ load_one (OsStore     *self,
   else
     sqlite3_bind_int64 (stmt, 1, number);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  records = os_store_read_records (self, stmt, TRUE, error);
+  if (records == NULL)
+    return NULL;
+  if (records->len == 0)
     {
       g_set_error (error, OS_ERROR, OS_ERROR_NOT_FOUND,
                    _("Không tìm thấy hồ sơ %s."), text ? text : "");
       return NULL;
     }
-  if (rc != SQLITE_ROW)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-  record = os_store_record_from_stmt (stmt);
-  os_store_record_set_process_text (record, (const char *) sqlite3_column_text (stmt, 29));
-
-  docs = prepare (self,
-                  "SELECT name, originals, certified, copies FROM record_documents "
-                  "WHERE record_id = ?1 ORDER BY position",
-                  error);
-  if (docs == NULL)
-    return NULL;
-  sqlite3_bind_int64 (docs, 1, os_record_get_local_id (record));
-  while ((rc = sqlite3_step (docs)) == SQLITE_ROW)
-    os_record_add_document (record, (const char *) sqlite3_column_text (docs, 0),
-                            sqlite3_column_int (docs, 1), sqlite3_column_int (docs, 2),
-                            sqlite3_column_int (docs, 3));
-  if (rc != SQLITE_DONE)
-    {
-      os_store_set_sqlite_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&record);
+  return g_object_ref (g_ptr_array_index (records, 0));
 }
 
 OsRecord *
@@ -2475,39 +2504,55 @@ text_to_object (JsonParser *parser,
 static gboolean apply_record_data (OsStore *self, const char *id, JsonObject *data, gint64 version,
                                    const char *unit_id, gboolean *changed, GError **error);
 
+gboolean
+os_store_read_held_copy (OsStore     *self,
+                         const char  *record_id,
+                         gint64      *version,
+                         char       **data,
+                         char       **unit_id,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = cached (self, "SELECT version, data, unit_id FROM held_changes WHERE record_id = ?1",
+                               error);
+  gboolean found;
+
+  *data = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  if (!os_store_step_row (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      *version = sqlite3_column_int64 (stmt, 0);
+      *data = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      if (unit_id != NULL)
+        *unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 static gboolean
 apply_held_copy (OsStore     *self,
                  const char  *record_id,
                  gboolean    *changed,
                  GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *text = NULL;
   g_autofree char *unit_id = NULL;
   JsonObject *data;
-  gint64 version;
-  int rc;
+  gint64 version = 0;
 
-  stmt = prepare (self, "SELECT version, data, unit_id FROM held_changes WHERE record_id = ?1", error);
-  if (stmt == NULL)
+  if (!os_store_read_held_copy (self, record_id, &version, &text, &unit_id, error))
     return FALSE;
-  bind_text (stmt, 1, record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (text == NULL)
     return TRUE;
-  if (rc != SQLITE_ROW)
-    return os_store_set_sqlite_error (self, rc, error);
-  version = sqlite3_column_int64 (stmt, 0);
-  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  data = text_to_object (parser, (const char *) sqlite3_column_text (stmt, 1));
+  data = text_to_object (parser, text);
   if (data != NULL && !apply_record_data (self, record_id, data, version, unit_id, changed, error))
     return FALSE;
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  stmt = prepare (self, "DELETE FROM held_changes WHERE record_id = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, record_id);
-  return step_done (self, stmt, error);
+  return run_text (self, "DELETE FROM held_changes WHERE record_id = ?1", record_id, error);
 }
 
 static gint64
@@ -2872,40 +2917,30 @@ resend_record_state (OsStore        *self,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(OsRecord) record = NULL;
-  g_autofree char *agency = NULL;
-  g_autofree char *unit_id = NULL;
+  g_auto(OsRecordRow) found = { 0 };
   g_autofree char *payload = NULL;
   const char *kind;
   gint64 local_id, server_version;
-  int rc;
 
-  stmt = prepare (self, "SELECT local_id, server_version, agency, unit_id FROM records WHERE id = ?1", error);
-  if (stmt == NULL)
+  if (!os_store_find_record_row (self, row->record_id, &found, error))
     return FALSE;
-  bind_text (stmt, 1, row->record_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (found.local_id == 0)
     {
       g_set_error_literal (error, OS_ERROR, OS_ERROR_NOT_FOUND,
                            _("Hồ sơ này không còn trên máy (có thể đã bị xóa trên máy chủ), "
                              "không gửi lại được. Hãy bỏ thay đổi này."));
       return FALSE;
     }
-  if (rc != SQLITE_ROW)
-    return os_store_set_sqlite_error (self, rc, error);
-  local_id = sqlite3_column_int64 (stmt, 0);
-  server_version = sqlite3_column_int64 (stmt, 1);
-  agency = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-  unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+  local_id = found.local_id;
+  server_version = found.server_version;
 
   record = load_one (self, "r.local_id = ?1", NULL, local_id, error);
   if (record == NULL)
     return FALSE;
-  payload = record_payload (record, agency, unit_id);
+  payload = record_payload (record, found.agency, found.unit_id);
 
   /* The record's whole state replaces every change of it still waiting: they were made
    * against versions the server never reached. */
-  g_clear_pointer (&stmt, sqlite3_finalize);
   stmt = prepare (self,
                   "DELETE FROM outbox WHERE record_id = ?1 AND kind IN "
                   "('receive', 'refuse', 'request-supplement', 'update')",
@@ -3090,12 +3125,12 @@ fail:
 
 /* Writes the changeable fields of @record over the row @local_id, with its documents and
  * search text; in the caller's transaction. */
-static gboolean
-write_record_fields (OsStore     *self,
-                     gint64       local_id,
-                     OsRecord    *record,
-                     gint64       now,
-                     GError     **error)
+gboolean
+os_store_write_record_fields (OsStore     *self,
+                              gint64       local_id,
+                              OsRecord    *record,
+                              gint64       now,
+                              GError     **error)
 {
   sqlite3_stmt *stmt;
 
@@ -3317,6 +3352,29 @@ unpark (OsStore     *self,
   return run_text_int (self, "DELETE FROM parked_changes WHERE id = ?1 AND version <= ?2", id, version, error);
 }
 
+/* Whether the server's copy @record of the row @local_id, at the version the desk has,
+ * says something else than the desk's: for records following a process, whose version
+ * after an action the server computed itself (its actor's name, its desk id) while the
+ * desk computed its own. */
+static gboolean
+server_copy_differs (OsStore   *self,
+                     gint64     local_id,
+                     OsRecord  *record)
+{
+  g_autoptr(OsRecord) saved = NULL;
+  g_autoptr(JsonNode) ours = NULL;
+  g_autoptr(JsonNode) theirs = NULL;
+
+  saved = load_one (self, "r.local_id = ?1", NULL, local_id, NULL);
+  if (saved == NULL)
+    return TRUE;
+  if (os_record_get_process_state (saved) == NULL && os_record_get_process_state (record) == NULL)
+    return FALSE;
+  ours = os_record_to_json (saved, "", NULL);
+  theirs = os_record_to_json (record, "", NULL);
+  return !json_node_equal (ours, theirs);
+}
+
 /* Inserts or overwrites the desk's copy of a record with the server's; in the caller's
  * transaction. One the desk cannot take (it lacks what a record needs, or its code is
  * held by another record of this desk) is parked. */
@@ -3352,8 +3410,11 @@ apply_record_data (OsStore     *self,
       synced = sqlite3_column_int (stmt, 2);
       sqlite3_reset (stmt);
 
-      if (synced && local_version >= version)
-        return TRUE;   /* seen already (our own change coming back, or a page again) */
+      /* Seen already (our own change coming back, or a page again); at the same version
+       * the server's copy still wins where it differs (the server is the authority). */
+      if (synced && (local_version > version ||
+                     (local_version == version && !server_copy_differs (self, local_id, record))))
+        return TRUE;
       if (!write_record_fields (self, local_id, record, os_record_get_received_at (record), error) ||
           !os_store_write_process (self, local_id, record, error))
         return FALSE;
@@ -3890,33 +3951,60 @@ os_store_get_actor (OsStore *self)
 /* Shared with os-store-process.c ------------------------------------------------ */
 
 gboolean
-os_store_exec (OsStore     *self,
-               const char  *sql,
-               GError     **error)
+os_store_step_row (OsStore       *self,
+                   sqlite3_stmt  *stmt,
+                   gboolean      *found,
+                   GError       **error)
 {
-  return exec (self, sql, error);
+  int rc = sqlite3_step (stmt);
+
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return os_store_set_sqlite_error (self, rc, error);
+    }
+  return TRUE;
 }
 
 void
-os_store_rollback (OsStore *self)
+os_record_row_clear (OsRecordRow *row)
 {
-  rollback (self);
+  g_clear_pointer (&row->agency, g_free);
+  g_clear_pointer (&row->unit_id, g_free);
+  g_clear_pointer (&row->code, g_free);
 }
 
-sqlite3_stmt *
-os_store_cached (OsStore     *self,
-                 const char  *sql,
-                 GError     **error)
+gboolean
+os_store_find_record_row (OsStore      *self,
+                          const char   *record_id,
+                          OsRecordRow  *row,
+                          GError      **error)
 {
-  return cached (self, sql, error);
-}
+  sqlite3_stmt *stmt = cached (self,
+                               "SELECT local_id, version, server_version, agency, unit_id, code FROM records "
+                               "WHERE id = ?1",
+                               error);
+  gboolean found;
 
-void
-os_store_bind_text (sqlite3_stmt *stmt,
-                    int           index,
-                    const char   *text)
-{
-  bind_text (stmt, index, text);
+  os_record_row_clear (row);
+  memset (row, 0, sizeof *row);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, record_id);
+  if (!os_store_step_row (self, stmt, &found, error))
+    return FALSE;
+  if (found)
+    {
+      row->local_id = sqlite3_column_int64 (stmt, 0);
+      row->version = sqlite3_column_int64 (stmt, 1);
+      row->server_version = sqlite3_column_int64 (stmt, 2);
+      row->agency = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+      row->unit_id = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
+      row->code = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
 }
 
 OsRecord *
@@ -3925,51 +4013,6 @@ os_store_load_record_in_tx (OsStore  *self,
                             GError  **error)
 {
   return load_one (self, "r.local_id = ?1", NULL, local_id, error);
-}
-
-gboolean
-os_store_write_record_fields (OsStore   *self,
-                              gint64     local_id,
-                              OsRecord  *record,
-                              gint64     now,
-                              GError   **error)
-{
-  return write_record_fields (self, local_id, record, now, error);
-}
-
-gboolean
-os_store_insert_event (OsStore     *self,
-                       gint64       local_id,
-                       gint64       at,
-                       const char  *actor,
-                       const char  *action,
-                       OsStatus     status,
-                       const char  *note,
-                       GError     **error)
-{
-  return insert_event (self, local_id, at, actor, action, status, note, error);
-}
-
-gboolean
-os_store_insert_outbox_row (OsStore     *self,
-                            gint64       seq,
-                            const char  *record_id,
-                            const char  *kind,
-                            const char  *payload,
-                            gint64       base_version,
-                            const char  *before,
-                            gint64       now,
-                            GError     **error)
-{
-  return insert_outbox_row (self, seq, record_id, kind, payload, base_version, before, now, error);
-}
-
-char *
-os_store_record_payload (OsRecord   *record,
-                         const char *agency,
-                         const char *unit_id)
-{
-  return record_payload (record, agency, unit_id);
 }
 
 void

@@ -1,9 +1,9 @@
 /* os-sync-engine.c
  *
  * A round: lease record-code blocks ahead, push the outbox (oldest first, in small
- * batches), pull the change feed to its end, fetch the catalogue if it changed. Rounds
- * never overlap; everything a round needs is read from the store, so a round after a
- * crash or restart carries on where the last one stopped.
+ * batches), pull the change feed to its end, fetch the procedure catalogue and the process
+ * definitions if they changed. Rounds never overlap; everything a round needs is read from
+ * the store, so a round after a crash or restart carries on where the last one stopped.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -378,6 +378,7 @@ typedef struct
   char       *cursor;
   guint       n_changed;
   guint       n_pages;
+  guint       definitions;   /* the definitions feed being fetched (fetch_definitions()) */
   /* The upload of the batch's files before the batch (upload_next()) */
   guint         upload_index;   /* the batch entry whose file is being uploaded */
   char         *upload_sha256;
@@ -410,8 +411,7 @@ round_free (Round *round)
 static void lease_next (GTask *task);
 static void push_next (GTask *task);
 static void pull_next (GTask *task);
-static void fetch_catalogue (GTask *task);
-static void fetch_processes (GTask *task);
+static void fetch_definitions (GTask *task);
 static void upload_next (GTask *task);
 static void send_batch (GTask *task);
 
@@ -1381,7 +1381,7 @@ on_pulled (GObject      *source,
   if (has_more)
     pull_next (g_steal_pointer (&task));
   else
-    fetch_catalogue (g_steal_pointer (&task));
+    fetch_definitions (g_steal_pointer (&task));
 }
 
 static void
@@ -1404,15 +1404,34 @@ pull_next (GTask *task)
                             on_pulled, task);
 }
 
-/* Catalogue ---------------------------------------------------------------------- */
+/* Definitions: the procedure catalogue, then the process definitions ------------- */
+
+/* A feed of definitions fetched at the end of each round with the ETag kept as the
+ * setting @etag_setting. Records matter more: a feed the server cannot give now (an older
+ * server's 404, a user who may not read it) or a body that does not follow the API is
+ * asked for again next round, and the round goes on. */
+typedef struct
+{
+  const char *path;
+  const char *etag_setting;
+  const char *what;     /* for the log */
+  gboolean  (*apply) (OsStore *store, JsonNode *root, const char *etag, GError **error);
+} DefinitionsFeed;
+
+static const DefinitionsFeed definitions_feeds[] = {
+  { "/definitions/procedures", "catalogue-etag", "Procedure catalogue", os_store_apply_catalogue },
+  { "/definitions/processes", "processes-etag", "Process definitions", os_store_apply_processes },
+};
 
 static void
-on_catalogue (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+on_definitions (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   OsSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  const DefinitionsFeed *feed = &definitions_feeds[round->definitions];
   g_autoptr(GError) error = NULL;
   g_autofree char *etag = NULL;
   g_autoptr(JsonNode) root = os_api_client_get_with_etag_finish (OS_API_CLIENT (source), result,
@@ -1420,101 +1439,51 @@ on_catalogue (GObject      *source,
 
   if (root == NULL && error != NULL)
     {
-      /* Records matter more than the catalogue: a catalogue the server cannot give now
-       * is fetched again next round. */
-      if (g_error_matches (error, OS_ERROR, OS_ERROR_REJECTED) ||
-          g_error_matches (error, OS_ERROR, OS_ERROR_FORBIDDEN) ||
-          g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
+      if (!g_error_matches (error, OS_ERROR, OS_ERROR_REJECTED) &&
+          !g_error_matches (error, OS_ERROR, OS_ERROR_FORBIDDEN) &&
+          !g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
         {
-          g_message ("Procedure catalogue not fetched: %s", error->message);
-          fetch_processes (g_steal_pointer (&task));
+          g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_message ("%s not fetched: %s", feed->what, error->message);
     }
-  if (root != NULL && !os_store_apply_catalogue (self->store, root, etag, &error))
+  else if (root != NULL && !feed->apply (self->store, root, etag, &error))
     {
-      if (g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
+      if (!g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
         {
-          g_message ("Procedure catalogue not applied: %s", error->message);
-          fetch_processes (g_steal_pointer (&task));
+          g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
+      g_message ("%s not applied: %s", feed->what, error->message);
     }
-  fetch_processes (g_steal_pointer (&task));
+  round->definitions++;
+  fetch_definitions (g_steal_pointer (&task));
 }
 
 static void
-fetch_catalogue (GTask *task)
+fetch_definitions (GTask *task)
 {
   OsSyncEngine *self = g_task_get_source_object (task);
+  Round *round = g_task_get_task_data (task);
+  const DefinitionsFeed *feed;
   g_autofree char *etag = NULL;
 
+  if (round->definitions >= G_N_ELEMENTS (definitions_feeds))
+    {
+      round_succeeded (task);
+      g_object_unref (task);
+      return;
+    }
   if (!round_check (task))
     return;
-  etag = os_store_dup_setting (self->store, "catalogue-etag");
-  os_api_client_get_with_etag_async (self->client, "/definitions/procedures", etag,
-                                     g_task_get_cancellable (task), on_catalogue, task);
+  feed = &definitions_feeds[round->definitions];
+  etag = os_store_dup_setting (self->store, feed->etag_setting);
+  os_api_client_get_with_etag_async (self->client, feed->path, etag, g_task_get_cancellable (task),
+                                     on_definitions, task);
 }
 
-/* Process definitions ------------------------------------------------------------ */
-
-static void
-on_processes (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  OsSyncEngine *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *etag = NULL;
-  g_autoptr(JsonNode) root = os_api_client_get_with_etag_finish (OS_API_CLIENT (source), result,
-                                                                  &etag, &error);
-
-  if (root == NULL && error != NULL)
-    {
-      /* An older server has no definitions (404), or the user may not read them: the
-       * records still sync; asked again next round. */
-      if (g_error_matches (error, OS_ERROR, OS_ERROR_REJECTED) ||
-          g_error_matches (error, OS_ERROR, OS_ERROR_FORBIDDEN) ||
-          g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
-        {
-          g_message ("Process definitions not fetched: %s", error->message);
-          round_succeeded (task);
-          return;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  if (root != NULL && !os_store_apply_processes (self->store, root, etag, &error))
-    {
-      if (g_error_matches (error, OS_ERROR, OS_ERROR_PROTOCOL))
-        {
-          g_message ("Process definitions not applied: %s", error->message);
-          round_succeeded (task);
-          return;
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  round_succeeded (task);
-}
-
-static void
-fetch_processes (GTask *task)
-{
-  OsSyncEngine *self = g_task_get_source_object (task);
-  g_autofree char *etag = NULL;
-
-  if (!round_check (task))
-    return;
-  etag = os_store_dup_setting (self->store, "processes-etag");
-  os_api_client_get_with_etag_async (self->client, "/definitions/processes", etag,
-                                     g_task_get_cancellable (task), on_processes, task);
-}
+/* Publishing a process definition ------------------------------------------------ */
 
 static void
 on_published (GObject      *source,

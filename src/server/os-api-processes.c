@@ -1,5 +1,5 @@
 /* os-api-processes.c: GET and POST /definitions/processes, and the process engine's part
- * of a push (`action` mutations, os_api_actions_prepare()).
+ * of a push (`action` mutations, and creations carrying a process: os_api_process_prepare()).
  *
  * The rules are those of the desks (libonestop-rules: os-process.c, os-process-engine.c,
  * os-record-json.c), so an action a desk accepted offline is judged the same way here.
@@ -176,6 +176,15 @@ os_api_process_state_is_valid (JsonNode *node)
   return state != NULL;
 }
 
+gboolean
+os_api_record_is_readable (JsonObject *payload)
+{
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), payload);
+  g_autoptr(OsRecord) record = os_record_new_from_json (node, NULL);
+
+  return record != NULL;
+}
+
 /* A record as the server holds it, and as the batch will have left it. */
 typedef struct
 {
@@ -250,8 +259,128 @@ string_array (JsonObject *object,
   return g_strv_builder_end (b);
 }
 
+/* A step's wall-clock span at most, for a step deadline the server cannot compute (it has
+ * no calendar): three days a session (half a working day), plus a fortnight of holidays. */
+#define STEP_SECONDS_PER_SESSION (3 * 24 * 3600)
+#define STEP_SECONDS_SLACK (15 * 24 * 3600)
+/* How far ahead of the server's clock a desk's action may be dated. */
+#define ACTION_CLOCK_SKEW (10 * 60)
+
+static gboolean
+strv_is_empty (char **strv)
+{
+  return strv == NULL || strv[0] == NULL;
+}
+
+/* A creation (`receive`) carrying a process: only the state os_process_engine_start()
+ * gives a record just received (os_store_receive()), on a published version that lists
+ * the record's procedure. Anything else (a later step, history, a pause, a result, an
+ * assignee, another status) would put the record past the engine without a check. */
+static gboolean
+creation_state_is_initial (OsProcess  *definition,
+                           JsonObject *payload)
+{
+  g_autoptr(OsProcessState) state = NULL;
+  const char * const *procedures = os_process_get_procedures (definition);
+  const char *procedure_id = json_object_get_string_member_with_default (payload, "procedure_id", "");
+  OsProcessStep *start;
+  gint64 received_at = json_object_get_int_member_with_default (payload, "received_at", 0);
+
+  state = os_process_state_from_json (json_object_get_member (payload, "process"), NULL);
+  if (state == NULL)
+    return FALSE;
+  if (*procedure_id == '\0' || procedures == NULL ||
+      !g_strv_contains (procedures, procedure_id))
+    return FALSE;
+  start = os_process_find_step (definition, os_process_get_start (definition));
+  if (start == NULL)
+    return FALSE;
+  /* The start step, as the definition has it. */
+  if (g_strcmp0 (state->step_id, start->id) != 0 ||
+      g_strcmp0 (state->step_name, start->name) != 0 ||
+      g_strcmp0 (state->step_unit, start->unit) != 0 ||
+      g_strcmp0 (state->step_role, start->role) != 0)
+    return FALSE;
+  /* Nobody's yet, nothing done, nothing paused, extended or decided. */
+  if (g_strcmp0 (state->assignee, "") != 0 || !strv_is_empty (state->co_processors) ||
+      state->entries->len != 0 ||
+      state->pause != OS_PAUSE_NONE || state->paused_at != 0 || g_strcmp0 (state->paused_step, "") != 0 ||
+      state->supplements != 0 || state->extended || state->original_due_at != 0 ||
+      g_strcmp0 (state->extension_reason, "") != 0 || g_strcmp0 (state->fee, "") != 0 ||
+      state->result != OS_RESULT_NONE)
+    return FALSE;
+  /* Entered when received; the step's deadline (computed by the desk's calendar) within
+   * sense: none without a budget, else after the reception and not absurdly far. */
+  if (state->step_entered_at != received_at)
+    return FALSE;
+  if (start->budget <= 0 ? state->step_due_at != 0
+                         : (state->step_due_at < state->step_entered_at ||
+                            state->step_due_at - state->step_entered_at >
+                              (gint64) start->budget * STEP_SECONDS_PER_SESSION + STEP_SECONDS_SLACK))
+    return FALSE;
+  /* Received, neither finished nor returned. */
+  return json_object_get_int_member (payload, "status") == OS_STATUS_RECEIVED &&
+         json_object_get_int_member_with_default (payload, "finished_at", 0) == 0 &&
+         json_object_get_int_member_with_default (payload, "returned_at", 0) == 0;
+}
+
+static gboolean
+is_creation (const char *kind)
+{
+  return g_str_equal (kind, "receive") || g_str_equal (kind, "refuse") ||
+         g_str_equal (kind, "request-supplement");
+}
+
+/* The usernames a request names (assignee, co-processors), added to @names. */
+static void
+add_request_users (JsonObject *payload,
+                   JsonArray  *names)
+{
+  JsonNode *request = json_object_get_member (payload, "request");
+  const char *assignee = string_member (request, "assignee");
+  g_auto(GStrv) co = NULL;
+
+  if (assignee != NULL && *assignee != '\0')
+    json_array_add_string_element (names, assignee);
+  if (request == NULL || !JSON_NODE_HOLDS_OBJECT (request))
+    return;
+  co = string_array (json_node_get_object (request), "co_processors");
+  for (guint i = 0; co[i] != NULL; i++)
+    if (*co[i] != '\0')
+      json_array_add_string_element (names, co[i]);
+}
+
+/* NULL when every user @request names exists, is enabled and may see the record (a unit
+ * of theirs, or below one they supervise, is @unit_id); else the sentence naming the
+ * first who does not. */
+static char *
+check_request_users (OsRequest             *req,
+                     const OsActionRequest *request,
+                     GHashTable            *users,   /* username → GStrv of visible unit ids */
+                     const char            *unit_id)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (request->assignee != NULL && *request->assignee != '\0')
+    g_ptr_array_add (names, request->assignee);
+  for (guint i = 0; request->co_processors != NULL && request->co_processors[i] != NULL; i++)
+    if (*request->co_processors[i] != '\0')
+      g_ptr_array_add (names, request->co_processors[i]);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      char **units = g_hash_table_lookup (users, name);
+
+      if (units == NULL || unit_id == NULL || !g_strv_contains ((const char * const *) units, unit_id))
+        return req->lang == OS_LANG_EN
+          ? g_strdup_printf ("There is no user “%s” in the unit handling this record.", name)
+          : g_strdup_printf ("Không có người dùng “%s” trong đơn vị xử lý hồ sơ này.", name);
+    }
+  return NULL;
+}
+
 gboolean
-os_api_actions_prepare (OsRequest   *req,
+os_api_process_prepare (OsRequest   *req,
                         PGconn      *conn,
                         JsonArray   *mutations,
                         gboolean    *valid,
@@ -262,46 +391,80 @@ os_api_actions_prepare (OsRequest   *req,
   g_autoptr(GString) record_ids = g_string_new ("{");
   g_autoptr(GString) process_ids = g_string_new ("{");
   g_autoptr(GString) process_versions = g_string_new ("{");
+  g_autoptr(JsonArray) usernames = json_array_new ();
+  g_autoptr(JsonNode) usernames_node = NULL;
+  g_autofree char *usernames_text = NULL;
   g_autoptr(GHashTable) held = NULL;
   g_autoptr(GHashTable) definitions = NULL;   /* "id/version" → JsonNode text, then OsProcess */
   g_autoptr(GHashTable) processes = NULL;
+  g_autoptr(GHashTable) users = NULL;         /* username → GStrv of the unit ids they see */
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(OsActor) actor = NULL;
   g_autofree char *username = NULL;
   g_autoptr(JsonNode) user = NULL;
-  const char *params[5];
-  guint actions = 0;
+  const char *params[6];
+  guint actions = 0, starts = 0;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   for (guint i = 0; i < n; i++)
     {
       JsonObject *m = json_array_get_object_element (mutations, i);
+      const char *kind = json_object_get_string_member (m, "kind");
       JsonObject *payload;
       g_autofree char *version = NULL;
 
-      if (!valid[i] || !g_str_equal (json_object_get_string_member (m, "kind"), "action"))
+      if (!valid[i])
         continue;
       payload = json_object_get_object_member (m, "payload");
+      if (is_creation (kind) && json_object_has_member (payload, "process"))
+        {
+          JsonNode *process = json_object_get_member (payload, "process");
+          const char *pid = string_member (process, "process_id");
+
+          /* Only a record received (not refused, not sent back for a supplement at the
+           * desk) starts on its process (os_store_receive()). */
+          if (!g_str_equal (kind, "receive") || pid == NULL || !os_is_uuid (pid) ||
+              JSON_NODE_HOLDS_NULL (process))
+            {
+              valid[i] = FALSE;
+              continue;
+            }
+          version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                     json_object_get_int_member (json_node_get_object (process),
+                                                                 "process_version"));
+          append_array_item (process_ids, pid);
+          append_array_item (process_versions, version);
+          starts++;
+          continue;
+        }
+      if (!g_str_equal (kind, "action"))
+        continue;
       version = g_strdup_printf ("%" G_GINT64_FORMAT,
                                  json_object_get_int_member (payload, "process_version"));
       append_array_item (record_ids, json_object_get_string_member (m, "record_id"));
       append_array_item (process_ids, json_object_get_string_member (payload, "process_id"));
       append_array_item (process_versions, version);
+      add_request_users (payload, usernames);
       actions++;
     }
-  if (actions == 0)
+  if (actions == 0 && starts == 0)
     return TRUE;
   g_string_append_c (record_ids, '}');
   g_string_append_c (process_ids, '}');
   g_string_append_c (process_versions, '}');
+  usernames_node = json_node_init_array (json_node_alloc (), usernames);
+  usernames_text = json_to_string (usernames_node, FALSE);
 
   /* One round trip: the records (of the user's units only: another unit's record is not
-   * there, like a missing one), the definitions named, and who acts. */
+   * there, like a missing one), the definitions named, who acts, and the enabled users
+   * the actions name with the units they see (os_visible_units()). */
   params[0] = record_ids->str;
   params[1] = req->units;
   params[2] = process_ids->str;
   params[3] = process_versions->str;
   params[4] = req->user_id;
+  params[5] = usernames_text;
   res = os_db_exec (conn,
                     "SELECT 'r', r.id::text, r.version, r.data::text, n.agency_code, r.unit_id::text,"
                     "       r.deleted"
@@ -317,14 +480,20 @@ os_api_actions_prepare (OsRequest   *req,
                     "         'units', (SELECT coalesce (array_agg (agency_code ORDER BY agency_code), '{}')"
                     "                     FROM units WHERE id = ANY ($2::uuid[])))::text,"
                     "       NULL, NULL, NULL"
-                    "  FROM users u WHERE u.id = $5",
-                    5, params, &error);
+                    "  FROM users u WHERE u.id = $5"
+                    " UNION ALL "
+                    "SELECT 'a', u.username, NULL, array_to_string (os_visible_units (u.id), ','),"
+                    "       NULL, NULL, NULL"
+                    "  FROM users u"
+                    " WHERE NOT u.disabled AND u.username IN (SELECT json_array_elements_text ($6::json))",
+                    6, params, &error);
   if (res == NULL)
     return os_api_db_fail (req, error);
 
   held = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, held_free);
   definitions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   processes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   for (int row = 0; row < PQntuples (res); row++)
     {
       const char *what = PQgetvalue (res, row, 0);
@@ -349,6 +518,9 @@ os_api_actions_prepare (OsRequest   *req,
           username = g_strdup (PQgetvalue (res, row, 1));
           user = parse_json (PQgetvalue (res, row, 3));
         }
+      else if (g_str_equal (what, "a"))
+        g_hash_table_replace (users, g_strdup (PQgetvalue (res, row, 1)),
+                              g_strsplit (PQgetvalue (res, row, 3), ",", -1));
     }
   if (user == NULL || !JSON_NODE_HOLDS_OBJECT (user))
     return os_request_fail (req, 401, "unauthorized", NULL, NULL);
@@ -366,8 +538,9 @@ os_api_actions_prepare (OsRequest   *req,
   for (guint i = 0; i < n; i++)
     {
       JsonObject *m = json_array_get_object_element (mutations, i);
+      const char *kind = json_object_get_string_member (m, "kind");
       JsonObject *payload;
-      Held *h;
+      Held *h = NULL;
       g_autofree char *key = NULL;
       g_autoptr(OsActionRequest) request = NULL;
       g_autoptr(OsRecord) record = NULL;
@@ -375,20 +548,34 @@ os_api_actions_prepare (OsRequest   *req,
       OsProcess *definition;
       OsProcessState *state;
       const char *agency;
+      gboolean start;
 
-      if (!valid[i] || !g_str_equal (json_object_get_string_member (m, "kind"), "action"))
+      if (!valid[i])
         continue;
       payload = json_object_get_object_member (m, "payload");
-      h = g_hash_table_lookup (held, json_object_get_string_member (m, "record_id"));
-      /* Missing, another unit's, deleted or at another version: SQL gives the answer
-       * (out_of_order / stale_version) without looking at the payload. */
-      if (h == NULL || h->deleted || h->data == NULL ||
-          json_object_get_int_member (m, "base_version") != h->version)
+      start = g_str_equal (kind, "receive") && json_object_has_member (payload, "process");
+      if (!start && !g_str_equal (kind, "action"))
         continue;
+      if (!start)
+        {
+          h = g_hash_table_lookup (held, json_object_get_string_member (m, "record_id"));
+          /* Missing, another unit's, deleted or at another version: SQL gives the answer
+           * (out_of_order / stale_version) without looking at the payload. */
+          if (h == NULL || h->deleted || h->data == NULL ||
+              json_object_get_int_member (m, "base_version") != h->version)
+            continue;
+          key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+                                 json_object_get_string_member (payload, "process_id"),
+                                 json_object_get_int_member (payload, "process_version"));
+        }
+      else
+        {
+          JsonObject *process = json_object_get_object_member (payload, "process");
 
-      key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
-                             json_object_get_string_member (payload, "process_id"),
-                             json_object_get_int_member (payload, "process_version"));
+          key = g_strdup_printf ("%s/%" G_GINT64_FORMAT,
+                                 json_object_get_string_member (process, "process_id"),
+                                 json_object_get_int_member (process, "process_version"));
+        }
       definition = g_hash_table_lookup (processes, key);
       if (definition == NULL)
         {
@@ -401,6 +588,12 @@ os_api_actions_prepare (OsRequest   *req,
               continue;
             }
           g_hash_table_insert (processes, g_strdup (key), definition);
+        }
+      if (start)
+        {
+          if (!creation_state_is_initial (definition, payload))
+            valid[i] = FALSE;
+          continue;
         }
 
       record = os_record_new_from_json (h->data, &local_error);
@@ -420,6 +613,21 @@ os_api_actions_prepare (OsRequest   *req,
           valid[i] = FALSE;
           continue;
         }
+      /* The desk's clock is trusted only so far: not ahead of the server's by more than
+       * a little (the engine checks the other bounds). */
+      if (request->at > now + ACTION_CLOCK_SKEW)
+        {
+          refused[i] = req->lang == OS_LANG_EN
+            ? g_strdup ("The time of this action is later than the server's clock by more than 10 minutes. "
+                        "Check the date and time of this computer.")
+            : g_strdup ("Thời điểm của thao tác muộn hơn giờ của máy chủ quá 10 phút. "
+                        "Hãy kiểm tra ngày giờ của máy tính này.");
+          continue;
+        }
+      /* Whoever the record is handed to must exist and be able to see it. */
+      refused[i] = check_request_users (req, request, users, h->unit_id);
+      if (refused[i] != NULL)
+        continue;
       if (!os_process_engine_apply (definition, NULL, record, actor, request, &local_error))
         {
           refused[i] = g_strdup (local_error->message);

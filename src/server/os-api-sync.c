@@ -14,6 +14,7 @@
 #include "os-api.h"
 #include "os-db-pool.h"
 #include "os-api-blobs.h"
+#include "os-types.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,15 @@ static const OsFieldSpec mutation_specs[] = {
   { NULL }
 };
 
+/* An instant (UTC seconds) up to the end of year 9999. */
+#define INSTANT_MAX G_GINT64_CONSTANT (253402300799)
+
 /* record_payload() of src/core/os-store.c; other members are kept as they are. What a
  * desk needs to take a record from the feed (record_from_data() of os-store.c) is
- * required here, and integers the desk keeps as int are bounded, so nothing a desk cannot
- * apply enters the feed. */
+ * required here, and integers are bounded as os_record_new_from_json() (which every desk
+ * and the server's engine read records with) bounds them, or tighter, so nothing a desk
+ * cannot apply enters the feed. payload_is_valid() reads the payload with
+ * os_record_new_from_json() too. */
 static const OsFieldSpec record_specs[] = {
   { "id", OS_FIELD_UUID, TRUE, 0, 0 },
   { "code", OS_FIELD_STRING, TRUE, 1, 100 },
@@ -56,21 +62,21 @@ static const OsFieldSpec record_specs[] = {
   { "email", OS_FIELD_STRING, FALSE, 0, 0 },
   { "address", OS_FIELD_STRING, FALSE, 0, 0 },
   { "sets", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
-  { "delivery", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
-  { "channel", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
-  { "time_unit", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
+  { "delivery", OS_FIELD_INT, FALSE, OS_DELIVERY_DESK, OS_DELIVERY_POST },
+  { "channel", OS_FIELD_INT, FALSE, OS_CHANNEL_IN_PERSON, OS_CHANNEL_POST },
+  { "time_unit", OS_FIELD_INT, FALSE, OS_TIME_UNIT_SESSIONS, OS_TIME_UNIT_SAME_DAY },
   { "time_amount", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
-  { "cutoff_minutes", OS_FIELD_INT, FALSE, -1, G_MAXINT32 },
+  { "cutoff_minutes", OS_FIELD_INT, FALSE, -1, 24 * 60 },
   { "book_volume", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
   { "book_number", OS_FIELD_INT, FALSE, 0, G_MAXINT32 },
   { "notes", OS_FIELD_STRING, FALSE, 0, 0 },
   { "officer", OS_FIELD_STRING, FALSE, 0, 0 },
   { "reason", OS_FIELD_STRING, FALSE, 0, 0 },
-  { "status", OS_FIELD_INT, TRUE, 1, 10 },
-  { "received_at", OS_FIELD_INT, FALSE, 0, G_MAXINT64 },
-  { "due_at", OS_FIELD_INT, FALSE, 0, G_MAXINT64 },
-  { "finished_at", OS_FIELD_INT, FALSE, 0, G_MAXINT64 },
-  { "returned_at", OS_FIELD_INT, FALSE, 0, G_MAXINT64 },
+  { "status", OS_FIELD_INT, TRUE, OS_STATUS_FIRST, OS_STATUS_LAST },
+  { "received_at", OS_FIELD_INT, FALSE, 0, INSTANT_MAX },
+  { "due_at", OS_FIELD_INT, FALSE, 0, INSTANT_MAX },
+  { "finished_at", OS_FIELD_INT, FALSE, 0, INSTANT_MAX },
+  { "returned_at", OS_FIELD_INT, FALSE, 0, INSTANT_MAX },
   { "documents", OS_FIELD_ARRAY, FALSE, 0, 0 },
   { NULL }
 };
@@ -154,6 +160,10 @@ payload_is_valid (const char *kind,
   /* A process state every desk can read (os_process_state_from_json), or none. */
   if (json_object_has_member (payload, "process") &&
       !os_api_process_state_is_valid (json_object_get_member (payload, "process")))
+    return FALSE;
+  /* And the record as a whole as every desk reads it (record_from_data() of os-store.c),
+   * whatever bounds the rules set now or later. */
+  if (!os_api_record_is_readable (payload))
     return FALSE;
   if (!g_str_equal (json_object_get_string_member (payload, "id"), record_id) ||
       !code_is_valid (json_object_get_string_member (payload, "code")))
@@ -422,8 +432,9 @@ os_api_push (OsRequest *req,
     }
 
   /* Actions: the server runs the process engine on its copy of the record; what it
-   * computed is what SQL stores (kind `action`), a refusal is that mutation's answer. */
-  if (!os_api_actions_prepare (req, conn, mutations, valid, (JsonNode **) computed->pdata,
+   * computed is what SQL stores (kind `action`), a refusal is that mutation's answer.
+   * A creation carrying a process must carry the state the engine starts with. */
+  if (!os_api_process_prepare (req, conn, mutations, valid, (JsonNode **) computed->pdata,
                                (char **) refused->pdata))
     return;
   for (guint i = 0; i < n; i++)

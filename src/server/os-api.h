@@ -55,12 +55,21 @@ void     os_api_publish_process (OsRequest *req,
 gboolean os_api_action_payload_is_valid (JsonObject *payload);
 /* A record's `process` member as os_process_state_from_json() takes it. */
 gboolean os_api_process_state_is_valid  (JsonNode   *node);
-/* Runs the process engine for the push's valid `action` mutations (one query for all):
- * @computed[i] gets the record the server computed (to store as the payload), @refused[i]
- * the engine's sentence when it refused, @valid[i] turns FALSE for an unknown definition
- * or a malformed request; the others (missing record, other version) are left for SQL.
+/* A record payload os_record_new_from_json() takes (as every desk reads the feed). */
+gboolean os_api_record_is_readable      (JsonObject *payload);
+/* The process's part of a push, with one query for all (only when the push has actions or
+ * creations carrying a process):
+ * - a creation carrying a `process` must be a `receive` in the state
+ *   os_process_engine_start() gives (a published version listing the record's procedure,
+ *   its start step, nothing done, status 2): else @valid[i] turns FALSE;
+ * - each valid `action` is run through the process engine on the server's copy:
+ *   @computed[i] gets the record the server computed (to store as the payload),
+ *   @refused[i] a sentence when refused (by the engine; an `at` more than 10 minutes ahead
+ *   of the server's clock; an assignee or co-processor who is no enabled user able to see
+ *   the record), @valid[i] turns FALSE for an unknown definition or a malformed request;
+ *   the others (missing record, other version) are left for SQL.
  * FALSE with the answer set when the database failed. */
-gboolean os_api_actions_prepare (OsRequest   *req,
+gboolean os_api_process_prepare (OsRequest   *req,
                                  PGconn      *conn,
                                  JsonArray   *mutations,
                                  gboolean    *valid,

@@ -150,7 +150,7 @@ record_mutation (Client *c)
     "\"procedure_code\":\"1.001193\",\"procedure_name\":\"Đăng ký khai sinh\","
     "\"applicant_name\":\"Nguyễn Thị Minh Khai %u\",\"id_number\":\"0010%08d\",\"birth_date\":\"1990-05-17\","
     "\"phone\":\"0912345678\",\"email\":\"\",\"address\":\"Số 12 ngõ 34 phố Trần Thái Tông, Cầu Giấy, Hà Nội\","
-    "\"sets\":1,\"delivery\":0,\"channel\":0,\"notes\":\"\",\"officer\":\"Lê Văn Bình\",\"reason\":\"\","
+    "\"sets\":1,\"delivery\":0,\"channel\":1,\"notes\":\"\",\"officer\":\"Lê Văn Bình\",\"reason\":\"\","
     "\"status\":1,\"received_at\":1795400000,\"due_at\":1795600000,\"documents\":["
     "{\"name\":\"Tờ khai đăng ký khai sinh\",\"originals\":1,\"certified\":0,\"copies\":0},"
     "{\"name\":\"Giấy chứng sinh\",\"originals\":1,\"certified\":0,\"copies\":0}]}",

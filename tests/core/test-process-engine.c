@@ -15,6 +15,7 @@
 #include <glib.h>
 #include <stdio.h>
 
+#include "os-datetime.h"
 #include "os-error.h"
 #include "os-process-engine.h"
 #include "os-record-json.h"
@@ -1563,6 +1564,700 @@ test_start_refused (void)
   g_assert_null (os_record_get_process_state (record));
 }
 
+/* ---------------------------------------------------------------------------------------
+ * Review 5: who may assign, time bounds, units of global actions, instants
+ * ------------------------------------------------------------------------------------- */
+
+/* A request as the server gets it: a step deadline a day after the action unless told. */
+static OsActionRequest *
+server_request (OsAction    action,
+                OsOutcome   outcome,
+                OsRecord   *record,
+                gint64      at,
+                const char *assignee)
+{
+  OsActionRequest *request = full_request (action, outcome, record, at);
+
+  request->step_due_at = at + 86400;
+  request->due_at = os_record_get_due_at (record);
+  if (assignee != NULL)
+    {
+      g_free (request->assignee);
+      request->assignee = g_strdup (assignee);
+    }
+  return request;
+}
+
+/* Applies on the server (no calendar); on refusal asserts nothing changed. */
+static gboolean
+server_apply (Fixture         *f,
+              const OsActor   *who,
+              OsActionRequest *request,
+              GError         **error)
+{
+  g_autofree char *before = record_data (f->record);
+  gboolean ok = os_process_engine_apply (f->process, NULL, f->record, who, request, error);
+
+  if (!ok)
+    {
+      g_autofree char *after = record_data (f->record);
+
+      g_assert_cmpstr (before, ==, after);
+    }
+  return ok;
+}
+
+/* The reviewer's sequence (finding 1): a specialist pre-assigns every step to himself and
+ * signs his own record. Every way in is refused on the server. */
+static void
+test_self_assignment (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(OsActor) reception = actor ("le.tan", OS_ROLE_RECEPTION);
+  g_autoptr(OsActor) sv1 = actor ("sv1", OS_ROLE_SPECIALIST);
+  g_autoptr(OsActor) head = actor ("tran.van.tp", OS_ROLE_HEAD);
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gint64 at = f->now;
+
+  (void) data;
+
+  /* hand_over accept as le.tan(reception) assignee=sv1: refused. */
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, at += 600, "sv1");
+  g_assert_false (server_apply (f, reception, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "Chỉ lãnh đạo của đơn vị phụ trách bước “Phân công” mới được giao trước người xử lý khi "
+                   "chuyển xử lý; hãy dùng thao tác phân công.");
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+  /* Co-processors are a pre-assignment too. */
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, at, NULL);
+  request->co_processors = g_strsplit ("sv1", ",", -1);
+  g_assert_false (server_apply (f, reception, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* Handed over plainly: Phân công, nobody's. */
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, at, NULL);
+  g_assert_true (server_apply (f, reception, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "");
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* assign accept as sv1(specialist): refused (the head's step). */
+  request = server_request (OS_ACTION_ASSIGN, 0, f->record, at += 600, "sv1");
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  /* The head assigns sv1: Thụ lý, sv1's. */
+  g_assert_true (server_apply (f, head, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "sv1");
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* process accept as sv1 assignee=sv1: refused; without the assignee it goes on. */
+  request = server_request (OS_ACTION_PROCESS, OS_OUTCOME_ACCEPT, f->record, at += 600, "sv1");
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+  request = server_request (OS_ACTION_PROCESS, OS_OUTCOME_ACCEPT, f->record, at, NULL);
+  g_assert_true (server_apply (f, sv1, request, &error));
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s4");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "");
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* review accept / sign accept as sv1: refused, with or without an assignee. */
+  request = server_request (OS_ACTION_REVIEW, OS_OUTCOME_ACCEPT, f->record, at += 600, "sv1");
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+  request = server_request (OS_ACTION_REVIEW, OS_OUTCOME_ACCEPT, f->record, at, NULL);
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* Even an assignment made by a head (a pre-assignment of Ký duyệt to sv1) does not give
+   * the leader's step to a specialist: the assignee must hold the step's role. */
+  request = server_request (OS_ACTION_REVIEW, OS_OUTCOME_ACCEPT, f->record, at, "sv1");
+  g_assert_true (server_apply (f, head, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s5");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "sv1");
+  g_clear_pointer (&request, os_action_request_free);
+  request = server_request (OS_ACTION_SIGN, OS_OUTCOME_ACCEPT, f->record, at += 600, "sv1");
+  message = g_strdup_printf ("Bước “Ký duyệt” dành cho vai trò “%s”; tài khoản sv1 không có vai trò này.",
+                             os_role_to_string (OS_ROLE_LEADER));
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+  request = server_request (OS_ACTION_SIGN, OS_OUTCOME_ACCEPT, f->record, at, NULL);
+  g_assert_false (server_apply (f, sv1, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==, message);
+  g_clear_error (&error);
+  {
+    g_autoptr(GArray) choices = os_process_engine_list_actions (f->process, f->record, sv1, at);
+    gboolean listed;
+
+    listed_outcomes (choices, OS_ACTION_SIGN, &listed);
+    g_assert_false (listed);
+  }
+  g_assert_cmpint (os_record_get_status (f->record), ==, OS_STATUS_PROCESSING);
+  g_assert_cmpint (state_of (f)->result, ==, OS_RESULT_NONE);
+}
+
+/* A co-processor may process only while holding the step's role. */
+static void
+test_co_processor_role (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(OsActor) head = actor ("tran.van.tp", OS_ROLE_HEAD);
+  g_autoptr(OsActor) clerk = actor ("pham.thi.b", OS_ROLE_RECEPTION);
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  act (f, OS_ACTION_HAND_OVER, 0);
+  f->now += 600;
+  request = full_request (OS_ACTION_ASSIGN, 0, f->record, f->now);
+  request->co_processors = g_strsplit ("pham.thi.b", ",", -1);
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, head, request, &error));
+  g_assert_no_error (error);
+  assert_refused (f, clerk, OS_ACTION_PROCESS, OS_OUTCOME_ACCEPT, NULL);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+}
+
+/* Finding 12: ASSIGN at a step already assigned reassigns in place, by a head / leader of
+ * the step's unit only; the first ASSIGN at Phân công still moves the record on. */
+static void
+test_reassign_in_place (Fixture       *f,
+                        gconstpointer  data)
+{
+  OsProcessStep *step = os_process_find_step (f->process, "s2");
+  g_autoptr(OsProcessStep) moved = os_process_step_copy (step);
+  const char *head_roles[] = { OS_ROLE_HEAD, NULL };
+  const char *both[] = { "UNIT", "PHONG-TP", NULL };
+  const char *tp[] = { "PHONG-TP", NULL };
+  const char *desk_roles[] = { OS_ROLE_RECEPTION, OS_ROLE_HEAD, NULL };
+  g_autoptr(OsActor) head_b = os_actor_new ("le.b", "Lê B", head_roles, both, "");
+  g_autoptr(OsActor) desk_head = os_actor_new ("tp.tiep.nhan", "TP", desk_roles, both, "");
+  g_autoptr(OsActor) head_c = os_actor_new ("ho.c", "Hồ C", head_roles, tp, "");
+  g_autoptr(OsActor) head_unit = actor ("tran.van.tp", OS_ROLE_HEAD);
+  g_autoptr(OsActor) reception = actor ("le.thi.tn", OS_ROLE_RECEPTION);
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  guint entries;
+
+  (void) data;
+  g_free (moved->unit);
+  moved->unit = g_strdup ("PHONG-TP");
+  os_process_replace_step (f->process, moved);
+
+  /* The officer (a head of UNIT) hands over with a pre-assignment to Phân công of PHONG-TP:
+   * not a head of that unit, refused. */
+  f->now += 600;
+  request = full_request (OS_ACTION_HAND_OVER, 0, f->record, f->now);
+  g_free (request->assignee);
+  request->assignee = g_strdup ("ho.c");
+  g_assert_false (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* Plainly: Phân công, nobody's. head_b assigns at Phân công not yet assigned: the first
+   * assignment moves the record on to Thụ lý. */
+  act (f, OS_ACTION_HAND_OVER, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  f->now += 600;
+  request = full_request (OS_ACTION_ASSIGN, 0, f->record, f->now);
+  g_free (request->assignee);
+  request->assignee = g_strdup ("nguyen.van.a");
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, head_b, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+  g_clear_pointer (&request, os_action_request_free);
+  assert_allowed (f, head_b, OS_ACTION_ROLLBACK, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  assert_allowed (f, head_b, OS_ACTION_ROLLBACK, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s1");
+
+  /* A head of PHONG-TP at the reception hands over with a pre-assignment: Phân công is ho.c's. */
+  f->now += 600;
+  request = full_request (OS_ACTION_HAND_OVER, 0, f->record, f->now);
+  g_free (request->assignee);
+  request->assignee = g_strdup ("ho.c");
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, desk_head, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "ho.c");
+  g_clear_pointer (&request, os_action_request_free);
+  entries = state_of (f)->entries->len;
+
+  /* A second ASSIGN: reassigns in place, the record stays at Phân công. */
+  f->now += 600;
+  request = full_request (OS_ACTION_ASSIGN, 0, f->record, f->now);
+  g_free (request->assignee);
+  request->assignee = g_strdup ("le.b");
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, head_b, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  g_assert_cmpstr (state_of (f)->assignee, ==, "le.b");
+  g_assert_cmpuint (state_of (f)->entries->len, ==, entries + 1);
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* Not by a head outside the unit, nor by anyone outside it. */
+  assert_refused (f, head_unit, OS_ACTION_ASSIGN, 0,
+                  "Bước “Phân công” thuộc đơn vị PHONG-TP; tài khoản tran.van.tp không thuộc đơn vị này.");
+  assert_refused (f, reception, OS_ACTION_ASSIGN, 0, NULL);
+  /* head_c (PHONG-TP only) may: in place again. */
+  assert_allowed (f, head_c, OS_ACTION_ASSIGN, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  g_assert_cmpstr (state_of (f)->assignee, ==, assign_to);
+  /* And then hand it over as a head of the unit. */
+  assert_allowed (f, head_c, OS_ACTION_HAND_OVER, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+}
+
+/* Finding 12 on the demo's Phân công with a non-manager assignee: the assignee (who holds
+ * the step's role by the rules) cannot move the record by ASSIGN; a head reassigns. */
+static void
+test_reassign_not_by_assignee (Fixture       *f,
+                               gconstpointer  data)
+{
+  OsProcessStep *step = os_process_find_step (f->process, "s2");
+  g_autoptr(OsProcessStep) changed = os_process_step_copy (step);
+  g_autoptr(OsActor) specialist = actor ("do.van.c", OS_ROLE_SPECIALIST);
+  g_autoptr(OsActor) head = actor ("tran.van.tp", OS_ROLE_HEAD);
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  /* A variant where specialists distribute the work at Phân công. */
+  g_free (changed->role);
+  changed->role = g_strdup (OS_ROLE_SPECIALIST);
+  os_process_replace_step (f->process, changed);
+  /* The officer (a head of the record's unit) hands over, pre-assigning Phân công. */
+  f->now += 600;
+  request = full_request (OS_ACTION_HAND_OVER, 0, f->record, f->now);
+  g_free (request->assignee);
+  request->assignee = g_strdup ("do.van.c");
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->assignee, ==, "do.van.c");
+
+  assert_refused (f, specialist, OS_ACTION_ASSIGN, 0,
+                  "Hồ sơ đã được phân công cho do.van.c; chỉ lãnh đạo phòng hoặc lãnh đạo đơn vị mới phân công lại được.");
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  /* The assignee may still hand over. */
+  {
+    g_autoptr(GArray) choices = os_process_engine_list_actions (f->process, f->record, specialist, f->now);
+    gboolean listed;
+
+    listed_outcomes (choices, OS_ACTION_ASSIGN, &listed);
+    g_assert_false (listed);
+    listed_outcomes (choices, OS_ACTION_HAND_OVER, &listed);
+    g_assert_true (listed);
+  }
+  assert_allowed (f, head, OS_ACTION_ASSIGN, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  g_assert_cmpstr (state_of (f)->assignee, ==, assign_to);
+}
+
+/* Finding 5: WITHDRAW, STOP, EXTEND and ROLLBACK only by members of the record's unit. */
+static void
+test_global_actions_units (Fixture       *f,
+                           gconstpointer  data)
+{
+  OsProcessStep *step = os_process_find_step (f->process, "s3");
+  g_autoptr(OsProcessStep) moved = os_process_step_copy (step);
+  const char *head_roles[] = { OS_ROLE_HEAD, NULL };
+  const char *tp[] = { "PHONG-TP", NULL };
+  g_autoptr(OsActor) head_tp = os_actor_new ("le.b", "Lê B", head_roles, tp, "");
+  g_autoptr(OsActor) head = actor ("tran.van.tp", OS_ROLE_HEAD);
+  g_autoptr(OsActor) leader = actor ("vo.van.ld", OS_ROLE_LEADER);
+  g_autoptr(OsActor) reception = actor ("le.thi.tn", OS_ROLE_RECEPTION);
+  const char *message = "Bước “Thụ lý” thuộc đơn vị PHONG-TP; tài khoản tran.van.tp không thuộc đơn vị này.";
+
+  (void) data;
+  g_free (moved->unit);
+  moved->unit = g_strdup ("PHONG-TP");
+  os_process_replace_step (f->process, moved);
+  reach (f, ST_AT_PROCESS);
+  g_assert_cmpstr (state_of (f)->step_unit, ==, "PHONG-TP");
+
+  assert_refused (f, head, OS_ACTION_WITHDRAW, 0, message);
+  assert_refused (f, head, OS_ACTION_STOP, 0, message);
+  assert_refused (f, head, OS_ACTION_EXTEND, 0, message);
+  assert_refused (f, leader, OS_ACTION_STOP, 0, NULL);
+  assert_refused (f, reception, OS_ACTION_WITHDRAW, 0, NULL);
+  {
+    g_autoptr(GArray) choices = os_process_engine_list_actions (f->process, f->record, head, f->now);
+
+    /* Only the rollback of the hand-over taken at Phân công (unit ""). */
+    g_assert_cmpuint (choices->len, ==, 1);
+    g_assert_cmpint (g_array_index (choices, OsActionChoice, 0).action, ==, OS_ACTION_ROLLBACK);
+  }
+
+  /* The last action (hand-over at Phân công, unit "") may be rolled back by a head of UNIT. */
+  assert_allowed (f, head, OS_ACTION_ROLLBACK, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s2");
+  act (f, OS_ACTION_HAND_OVER, 0);
+
+  /* A head of PHONG-TP acts at Thụ lý; a head of UNIT alone may not roll that back. */
+  assert_allowed (f, head_tp, OS_ACTION_EXTEND, 0);
+  assert_refused (f, head, OS_ACTION_ROLLBACK, 0, message);
+  assert_allowed (f, head_tp, OS_ACTION_WITHDRAW, 0);
+  g_assert_cmpint (os_record_get_status (f->record), ==, OS_STATUS_WITHDRAWN);
+  /* Finished: the unit of the step where the withdrawal was taken. */
+  assert_refused (f, head, OS_ACTION_ROLLBACK, 0, message);
+  assert_allowed (f, head_tp, OS_ACTION_ROLLBACK, 0);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+  assert_allowed (f, head_tp, OS_ACTION_STOP, 0);
+  g_assert_cmpint (os_record_get_status (f->record), ==, OS_STATUS_STOPPED);
+}
+
+/* Finding 4: `at` never before the previous entry (or the reception). */
+static void
+test_backdated (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  /* Before the reception (08:00), on both sides. */
+  request = full_request (OS_ACTION_HAND_OVER, 0, f->record, local ("2026-11-02 07:59"));
+  g_assert_false (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "Thời điểm thao tác (02/11/2026 07:59) sớm hơn lúc tiếp nhận hồ sơ (02/11/2026 08:00); "
+                   "không thể ghi lùi thời gian. Hãy kiểm tra ngày giờ của máy tính này.");
+  g_clear_error (&error);
+  request->step_due_at = local ("2026-11-02 17:00");
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, local ("2026-11-02 09:00"), NULL);
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* Before the previous action: refused; at the same moment: fine. */
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, local ("2026-11-02 08:59"), NULL);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==,
+                   "Thời điểm thao tác (02/11/2026 08:59) sớm hơn thao tác trước đó của hồ sơ (02/11/2026 09:00); "
+                   "không thể ghi lùi thời gian. Hãy kiểm tra ngày giờ của máy tính này.");
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  /* A return backdated before the due date, or an extension backdated ten years: refused. */
+  request = server_request (OS_ACTION_EXTEND, 0, f->record, local ("2016-11-02 09:00"), NULL);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, local ("2026-11-02 09:00"), NULL);
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (state_of (f)->step_id, ==, "s3");
+
+  /* A rollback too. */
+  g_clear_pointer (&request, os_action_request_free);
+  request = server_request (OS_ACTION_ROLLBACK, 0, f->record, local ("2026-11-02 08:30"), NULL);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+}
+
+/* Finding 4: a step deadline from the desk lies in [at, at + ((b+1)/2 + 1) × 7/5 + 14 days]. */
+static void
+test_server_step_due_bound (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 at = local ("2026-11-02 09:00");
+  /* Phân công: 1 session → (1 + 1) / 2 + 1 = 2 days × 7/5 + 14 days. */
+  gint64 max2 = at + 2 * 86400 * 7 / 5 + 14 * 86400;
+  /* Thụ lý: 4 sessions → (4 + 1) / 2 + 1 = 3 days × 7/5 + 14 days. */
+  gint64 max3;
+  g_autofree char *text = NULL;
+
+  (void) data;
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, at, NULL);
+  request->step_due_at = max2 + 1;
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  text = g_strdup_printf ("Hạn xử lý của bước “Phân công” không thể sau %s.", "19/11/2026 04:12");
+  g_assert_cmpstr (error->message, ==, text);
+  g_clear_error (&error);
+  /* The far future the reviewer found (finding 4): refused too. */
+  request->step_due_at = OS_INSTANT_MAX;
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->step_due_at = max2;
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (state_of (f)->step_due_at, ==, max2);
+  g_clear_pointer (&request, os_action_request_free);
+
+  at += 3600;
+  max3 = at + 3 * 86400 * 7 / 5 + 14 * 86400;
+  request = server_request (OS_ACTION_HAND_OVER, 0, f->record, at, NULL);
+  request->step_due_at = max3 + 1;
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->step_due_at = max3;
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_assert_no_error (error);
+}
+
+/* Finding 4: a resume moves the due date and the step deadline later by at most the wall
+ * time paused plus a fortnight, never earlier, and a due date of 0 stays 0. The desk's own
+ * values always pass, even when they move far more than the time paused. */
+static void
+test_server_resume_bound (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(OsRecord) server = NULL;
+  g_autoptr(JsonNode) copy = NULL;
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(OsActionRequest) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gint64 due = local ("2026-11-06 16:55");   /* Friday */
+  gint64 paused_at = local ("2026-11-02 16:00");
+  gint64 at = local ("2026-11-02 16:10");     /* ten minutes paused */
+  gint64 wall = at - paused_at;
+  gint64 old_step_due;
+
+  (void) data;
+  reach (f, ST_AT_PROCESS);
+  os_record_set_due_at (f->record, due);
+  request = full_request (OS_ACTION_REQUEST_PAYMENT, 0, f->record, paused_at);
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_clear_pointer (&request, os_action_request_free);
+  old_step_due = state_of (f)->step_due_at;
+  copy = os_record_to_json (f->record, "UNIT", NULL);
+  server = os_record_new_from_json (copy, &error);
+  g_assert_no_error (error);
+
+  /* The desk: 10 working minutes added to Friday 16:55 → Monday 07:35, 62 h later. */
+  request = full_request (OS_ACTION_RESUME, 0, f->record, at);
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_cmpint (request->due_at, ==, local ("2026-11-09 07:35"));
+  g_assert_cmpint (request->due_at - due, >, wall);
+  /* … which the server accepts, and agrees. */
+  sent = os_action_request_copy (request);
+  g_clear_pointer (&request, os_action_request_free);
+
+  before = record_data (server);
+  request = os_action_request_copy (sent);
+  request->due_at = due + wall + 14 * 86400 + 1;
+  g_assert_false (os_process_engine_apply (f->process, NULL, server, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==, "Khi tiếp tục xử lý, ngày hẹn trả không thể lùi quá 20/11/2026 17:05.");
+  g_clear_error (&error);
+  request->due_at = G_GINT64_CONSTANT (4611686018427387903);
+  g_assert_false (os_process_engine_apply (f->process, NULL, server, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->due_at = due - 1;
+  g_assert_false (os_process_engine_apply (f->process, NULL, server, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->due_at = sent->due_at;
+  request->step_due_at = old_step_due + wall + 14 * 86400 + 1;
+  g_assert_false (os_process_engine_apply (f->process, NULL, server, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->step_due_at = old_step_due - 1;
+  g_assert_false (os_process_engine_apply (f->process, NULL, server, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  after = record_data (server);
+  g_assert_cmpstr (before, ==, after);
+
+  g_assert_true (os_process_engine_apply (f->process, NULL, server, f->officer, sent, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *desk_state = state_data (f->record);
+    g_autofree char *server_state = state_data (server);
+
+    g_assert_cmpstr (desk_state, ==, server_state);
+    g_assert_cmpint (os_record_get_due_at (server), ==, os_record_get_due_at (f->record));
+  }
+}
+
+/* A record without a due date: a resume on the server may not give it one. */
+static void
+test_server_resume_no_due (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  reach (f, ST_PAUSED_PAYMENT);
+  os_record_set_due_at (f->record, 0);
+  request = full_request (OS_ACTION_RESUME, 0, f->record, f->now + 600);
+  request->step_due_at = state_of (f)->step_due_at;
+  request->due_at = f->now + 86400;
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->due_at = 0;
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (os_record_get_due_at (f->record), ==, 0);
+}
+
+/* Finding 4: an extension within one year of the current due date, on both sides. */
+static void
+test_extension_bound (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 due = local ("2026-11-20 17:00");
+
+  (void) data;
+  reach (f, ST_AT_PROCESS);
+  os_record_set_due_at (f->record, due);
+  request = full_request (OS_ACTION_EXTEND, 0, f->record, f->now + 600);
+  request->new_due_at = local ("2027-11-20 17:01");
+  g_assert_false (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_assert_cmpstr (error->message, ==, "Chỉ được gia hạn tối đa một năm: ngày hẹn trả mới không thể sau 20/11/2027.");
+  g_clear_error (&error);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->new_due_at = G_GINT64_CONSTANT (4611686018427387903);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->new_due_at = local ("2027-11-20 17:00");
+  g_assert_true (server_apply (f, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (os_record_get_due_at (f->record), ==, local ("2027-11-20 17:00"));
+}
+
+/* Finding 6: instants out of range never reach GDateTime (tests abort on a GLib critical). */
+static void
+test_instants_out_of_range (Fixture       *f,
+                            gconstpointer  data)
+{
+  static const char * const bad_requests[] = {
+    "{\"action\": \"extend\", \"at\": -1}",
+    "{\"action\": \"extend\", \"at\": 253402300800}",
+    "{\"action\": \"extend\", \"at\": 4611686018427387903}",
+    "{\"action\": \"extend\", \"new_due_at\": 9223372036854775807}",
+    "{\"action\": \"resume\", \"due_at\": 4611686018427387903}",
+    "{\"action\": \"resume\", \"due_at\": -9223372036854775808}",
+    "{\"action\": \"hand_over\", \"step_due_at\": 253402300800}",
+  };
+  static const char * const bad_states[] = {
+    "{\"step_due_at\": 253402300800}",
+    "{\"step_entered_at\": -1}",
+    "{\"paused_at\": 4611686018427387903}",
+    "{\"original_due_at\": -9223372036854775808}",
+    "{\"entries\": [{\"action\": \"assign\", \"at\": -5}]}",
+    "{\"entries\": [{\"action\": \"assign\", \"step_due_at\": 9223372036854775807}]}",
+  };
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  (void) data;
+  for (guint i = 0; i < G_N_ELEMENTS (bad_requests); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bad_requests[i], NULL);
+      g_autoptr(GError) parse_error = NULL;
+      g_autoptr(OsActionRequest) parsed = os_action_request_from_json (node, &parse_error);
+
+      g_test_message ("%s", bad_requests[i]);
+      g_assert_null (parsed);
+      g_assert_error (parse_error, OS_ERROR, OS_ERROR_INVALID_INPUT);
+    }
+  {
+    g_autoptr(JsonNode) node = json_from_string ("{\"action\": \"extend\", \"at\": 253402300799, \"new_due_at\": 0}", NULL);
+    g_autoptr(OsActionRequest) parsed = os_action_request_from_json (node, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (parsed->at, ==, OS_INSTANT_MAX);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_states); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (bad_states[i], NULL);
+      g_autoptr(GError) parse_error = NULL;
+      g_autoptr(OsProcessState) state = os_process_state_from_json (node, &parse_error);
+
+      g_test_message ("%s", bad_states[i]);
+      g_assert_null (state);
+      g_assert_error (parse_error, OS_ERROR, OS_ERROR_PROTOCOL);
+    }
+
+  /* The reviewer's poc2: extend at G_MAXINT64 / 2, in memory (no JSON on the way). */
+  reach (f, ST_AT_PROCESS);
+  request = full_request (OS_ACTION_EXTEND, 0, f->record, G_MAXINT64 / 2);
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  g_assert_false (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  request->at = f->now + 600;
+  request->new_due_at = G_MININT64;
+  g_assert_false (server_apply (f, f->officer, request, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+  g_clear_error (&error);
+  {
+    g_autoptr(GArray) choices = os_process_engine_list_actions (f->process, f->record, f->officer, G_MAXINT64 / 2);
+
+    g_assert_nonnull (choices);
+  }
+  /* The state's own helpers, on a deadline far out of range. */
+  state_of (f)->step_due_at = G_MAXINT64 / 2;
+  g_assert_cmpint (os_process_state_timing (state_of (f), G_MAXINT64 / 2 - 1), ==, OS_STEP_TIMING_ON_SCHEDULE);
+  g_assert_cmpint (os_process_state_timing (state_of (f), G_MININT64), ==, OS_STEP_TIMING_AHEAD);
+  g_assert_cmpint (os_process_punctuality (G_MAXINT64 / 2, G_MAXINT64), ==, OS_DUE_STATE_ON_TIME);
+  g_assert_cmpint (os_process_punctuality (G_MININT64, G_MAXINT64), ==, OS_DUE_STATE_EARLY);
+
+  /* A rollback snapshot with an instant out of range is refused like any bad snapshot. */
+  state_of (f)->step_due_at = local ("2026-11-04 11:30");
+  {
+    OsProcessEntry *last = g_ptr_array_index (state_of (f)->entries, state_of (f)->entries->len - 1);
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *object;
+
+    g_assert_true (json_parser_load_from_data (parser, last->before, -1, NULL));
+    object = json_node_get_object (json_parser_get_root (parser));
+    json_object_set_int_member (object, "due_at", G_MAXINT64 / 2);
+    g_free (last->before);
+    last->before = node_data (json_parser_get_root (parser));
+    g_clear_pointer (&request, os_action_request_free);
+    request = full_request (OS_ACTION_ROLLBACK, 0, f->record, f->now + 600);
+    g_assert_false (server_apply (f, f->officer, request, &error));
+    g_assert_error (error, OS_ERROR, OS_ERROR_ACTION_REFUSED);
+    g_assert_cmpstr (error->message, ==, "Không đọc được trạng thái trước thao tác; không thể thu hồi.");
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1595,6 +2290,17 @@ main (int    argc,
   ADD ("state-json", test_state_json);
   g_test_add_func ("/process-engine/state-json-bad", test_state_json_bad);
   g_test_add_func ("/process-engine/start-refused", test_start_refused);
+  ADD ("self-assignment", test_self_assignment);
+  ADD ("co-processor-role", test_co_processor_role);
+  ADD ("reassign-in-place", test_reassign_in_place);
+  ADD ("reassign-not-by-assignee", test_reassign_not_by_assignee);
+  ADD ("global-actions-units", test_global_actions_units);
+  ADD ("backdated", test_backdated);
+  ADD ("server-step-due-bound", test_server_step_due_bound);
+  ADD ("server-resume-bound", test_server_resume_bound);
+  ADD ("server-resume-no-due", test_server_resume_no_due);
+  ADD ("extension-bound", test_extension_bound);
+  ADD ("instants-out-of-range", test_instants_out_of_range);
 
   return g_test_run ();
 }

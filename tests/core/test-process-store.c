@@ -692,6 +692,77 @@ test_stats (Fixture *f, gconstpointer data)
   g_assert_cmpuint (stats->len, ==, 0);
 }
 
+/* @action by the store's actor at @at, on the version the desk has. */
+static void
+act_at (OsStore   *store,
+        OsRecord  *record,
+        OsAction   action,
+        gint64     at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsActionRequest) request = os_action_request_new (action);
+  g_autoptr(OsRecord) saved = NULL;
+  const char *id = os_record_get_id (record);
+
+  request->outcome = OS_OUTCOME_ACCEPT;
+  request->at = at;
+  if (action == OS_ACTION_ROLLBACK)
+    request->reason = g_strdup ("Chuyển nhầm bước.");
+  saved = os_store_apply_action (store, id, os_store_get_record_version (store, id), request, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (saved);
+}
+
+/* The figures of @step_id in the statistics of the test process at @now: records there
+ * now, finished stays and their median. */
+static void
+assert_step_stats (OsStore    *store,
+                   gint64      now,
+                   const char *step_id,
+                   int         at_step,
+                   int         samples,
+                   gint64      median)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) stats = os_store_process_stats (store, PROCESS_ID, 1, now, &error);
+  const OsStepStats *s = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < stats->len && s == NULL; i++)
+    if (g_strcmp0 (g_array_index (stats, OsStepStats, i).step_id, step_id) == 0)
+      s = &g_array_index (stats, OsStepStats, i);
+  g_assert_nonnull (s);
+  g_assert_cmpint (s->now, ==, at_step);
+  g_assert_cmpint (s->samples, ==, samples);
+  g_assert_cmpint (s->median, ==, median);
+}
+
+/* Handed over to s2, rolled back, handed over again: the time at s2 before the rollback is
+ * a stay at s2 from the hand-over (not from reception), and s1, taken back, goes on from
+ * when it was first entered (one stay, not two). */
+static void
+test_stats_after_rollback (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OsProcess) process = publish (f->store);
+  gint64 now = now_seconds (), t0 = now - 100000;
+  g_autoptr(OsRecord) record = receive (f->store, "Nguyễn Văn An", t0);
+
+  act_at (f->store, record, OS_ACTION_HAND_OVER, t0 + 100);
+  act_at (f->store, record, OS_ACTION_ROLLBACK, t0 + 400);
+  assert_step_stats (f->store, now, "s1", 1, 0, 0);
+  assert_step_stats (f->store, now, "s2", 0, 1, 300);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_steps"), ==, 2);
+  g_assert_cmpint (query_int (f->store, "SELECT entered_at FROM record_steps WHERE step_id = 's1' AND left_at = 0"),
+                   ==, t0);
+
+  act_at (f->store, record, OS_ACTION_HAND_OVER, t0 + 1000);
+  assert_step_stats (f->store, now, "s1", 0, 1, 1000);
+  assert_step_stats (f->store, now, "s2", 1, 1, 300);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_steps"), ==, 3);
+  g_assert_cmpint (query_int (f->store, "SELECT entered_at FROM record_steps WHERE step_id = 's2' AND left_at = 0"),
+                   ==, t0 + 1000);
+}
+
 static void
 test_book (Fixture *f, gconstpointer data)
 {
@@ -901,6 +972,7 @@ main (int argc, char **argv)
   ADD ("/process-store/inbox", test_inbox);
   ADD ("/process-store/inbox-paused-last", test_inbox_paused_last);
   ADD ("/process-store/stats", test_stats);
+  ADD ("/process-store/stats-after-rollback", test_stats_after_rollback);
   ADD ("/process-store/book", test_book);
   ADD ("/process-store/pulled-process", test_pulled_process);
   ADD ("/process-store/migrate-from-v5", test_migrate_from_v5);

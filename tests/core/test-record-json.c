@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <glib.h>
+#include <string.h>
 
+#include "os-datetime.h"
 #include "os-error.h"
 #include "os-process-engine.h"
 #include "os-record-json.h"
@@ -252,6 +254,17 @@ test_bad (void)
     "{\"process\": {\"entries\": [{\"action\": \"sign\", \"rolled_back\": \"no\"}]}}",
     "{\"process\": {\"co_processors\": [1]}}",
     "{\"process\": {\"process_version\": -1}}",
+    /* Instants outside 1970 … 9999 (os-datetime.h), the record's, the state's, the entries'. */
+    "{\"received_at\": -1}",
+    "{\"due_at\": 253402300800}",
+    "{\"finished_at\": 4611686018427387903}",
+    "{\"returned_at\": -9223372036854775808}",
+    "{\"process\": {\"step_due_at\": 253402300800}}",
+    "{\"process\": {\"step_entered_at\": -1}}",
+    "{\"process\": {\"paused_at\": 9223372036854775807}}",
+    "{\"process\": {\"original_due_at\": -86400}}",
+    "{\"process\": {\"entries\": [{\"action\": \"sign\", \"at\": 253402300800}]}}",
+    "{\"process\": {\"entries\": [{\"action\": \"sign\", \"step_due_at\": -1}]}}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -274,6 +287,80 @@ test_bad (void)
   }
 }
 
+/* The bounds themselves are instants like any other. */
+static void
+test_instant_bounds (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(OsRecord) record = NULL;
+  g_autofree char *text = g_strdup_printf ("{\"received_at\": %" G_GINT64_FORMAT ", \"due_at\": %" G_GINT64_FORMAT
+                                           ", \"process\": {\"step_due_at\": %" G_GINT64_FORMAT ","
+                                           " \"entries\": [{\"action\": \"sign\", \"at\": %" G_GINT64_FORMAT "}]}}",
+                                           OS_INSTANT_MIN, OS_INSTANT_MAX, OS_INSTANT_MAX, OS_INSTANT_MAX);
+  OsProcessState *state;
+
+  node = parse (text);
+  record = os_record_new_from_json (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (os_record_get_received_at (record), ==, 0);
+  g_assert_cmpint (os_record_get_due_at (record), ==, G_GINT64_CONSTANT (253402300799));
+  state = os_record_get_process_state (record);
+  g_assert_cmpint (state->step_due_at, ==, OS_INSTANT_MAX);
+  g_assert_cmpint (((OsProcessEntry *) g_ptr_array_index (state->entries, 0))->at, ==, OS_INSTANT_MAX);
+}
+
+/* os-datetime's helpers take any gint64 without a GLib critical (tests abort on one). */
+static void
+test_datetime_out_of_range (void)
+{
+  static const gint64 instants[] = {
+    G_MININT64, G_MININT64 / 2, G_GINT64_CONSTANT (-62135596801), -1, 0,
+    G_GINT64_CONSTANT (253402300799), G_GINT64_CONSTANT (253402300800), G_MAXINT64 / 2, G_MAXINT64,
+  };
+  GDate date;
+
+  for (guint i = 0; i < G_N_ELEMENTS (instants); i++)
+    {
+      g_autoptr(GDateTime) local = os_datetime_local (instants[i]);
+      g_autofree char *with_time = os_datetime_format (instants[i], TRUE);
+      g_autofree char *day = os_datetime_format (instants[i], FALSE);
+      GDate d = os_datetime_local_date (instants[i]);
+
+      g_test_message ("%" G_GINT64_FORMAT, instants[i]);
+      g_assert_nonnull (local);
+      g_assert_true (g_date_valid (&d));
+      g_assert_nonnull (with_time);
+      g_assert_nonnull (day);
+      if (instants[i] != 0)
+        g_assert_cmpuint (strlen (day), >=, strlen ("1/1/1"));
+    }
+
+  /* Past the end: the last day of 9999; before 0001: year 1. */
+  {
+    g_autofree char *day = os_datetime_format (G_MAXINT64, FALSE);
+    GDate d = os_datetime_local_date (G_MININT64);
+
+    g_assert_cmpstr (day, ==, "31/12/9999");
+    g_assert_cmpint (g_date_get_year (&d), ==, 1);
+  }
+  /* In range: unchanged. */
+  {
+    g_autofree char *day = os_datetime_format (G_GINT64_CONSTANT (1793552400), TRUE);
+
+    g_assert_cmpstr (day, ==, "02/11/2026 00:00");
+  }
+
+  /* os_date_start_instant: an invalid date gives 0, a date past 9999 the last one. */
+  g_date_clear (&date, 1);
+  g_assert_cmpint (os_date_start_instant (&date), ==, 0);
+  g_date_set_dmy (&date, 1, 1, 20000);
+  g_assert_cmpint (os_date_start_instant (&date), >, G_GINT64_CONSTANT (253402300799) - 2 * 86400);
+  g_assert_cmpint (os_date_start_instant (&date), <=, G_GINT64_CONSTANT (253402300799));
+  g_date_set_dmy (&date, 2, 11, 2026);
+  g_assert_cmpint (os_date_start_instant (&date), ==, G_GINT64_CONSTANT (1793552400));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -285,6 +372,8 @@ main (int    argc,
   g_test_add_func ("/record-json/defaults", test_defaults);
   g_test_add_func ("/record-json/lenient-like-store", test_lenient_like_store);
   g_test_add_func ("/record-json/bad", test_bad);
+  g_test_add_func ("/record-json/instant-bounds", test_instant_bounds);
+  g_test_add_func ("/record-json/datetime-out-of-range", test_datetime_out_of_range);
 
   return g_test_run ();
 }

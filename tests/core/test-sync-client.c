@@ -38,6 +38,8 @@ typedef struct
   const char   *processes;      /* NULL: an older server (no definitions); "feed" */
   const char   *publish_mode;   /* "ok", "invalid", "forbidden" */
   guint         process_gets;   /* GETs of the definitions answered 200 */
+  const char   *catalogue_mode; /* NULL: the catalogue; "missing" (404), "bad" (not the API's) */
+  guint         catalogue_gets;
   guint         process_posts;
 } Fixture;
 
@@ -258,7 +260,12 @@ server_callback (SoupServer        *server,
       const char *inm = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                       "If-None-Match");
 
-      if (g_strcmp0 (inm, "\"v1\"") == 0)
+      f->catalogue_gets++;
+      if (g_strcmp0 (f->catalogue_mode, "missing") == 0)
+        respond (msg, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"Không có.\"}}");
+      else if (g_strcmp0 (f->catalogue_mode, "bad") == 0)
+        respond (msg, 200, "{\"procedures\":{}}");
+      else if (g_strcmp0 (inm, "\"v1\"") == 0)
         respond (msg, 304, NULL);
       else
         {
@@ -816,6 +823,33 @@ test_engine_missing_file (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (os_sync_engine_get_message (engine), "giay-khai-sinh.pdf"));
 }
 
+/* Publishing @draft fails with @code and a message that holds @fragment. */
+static void
+assert_publish_refused (OsSyncEngine *engine,
+                        OsProcess    *draft,
+                        int           code,
+                        const char   *fragment)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
+  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
+  g_assert_error (error, OS_ERROR, code);
+  g_assert_nonnull (strstr (error->message, fragment));
+}
+
+/* The setting @name of @store is @expected ("": unset or empty). */
+static void
+assert_setting (OsStore    *store,
+                const char *name,
+                const char *expected)
+{
+  g_autofree char *value = os_store_dup_setting (store, name);
+
+  g_assert_cmpstr (value ? value : "", ==, expected);
+}
+
 /* Process definitions: pulled each round with their ETag (an older server without them
  * does not fail the round); publishing goes through the server. */
 static void
@@ -875,26 +909,53 @@ test_engine_processes (Fixture *f, gconstpointer data)
 
   /* The server's refusals keep its sentence. */
   f->publish_mode = "invalid";
-  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
-  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
-  g_assert_error (error, OS_ERROR, OS_ERROR_REJECTED);
-  g_assert_nonnull (strstr (error->message, "không có ai đảm nhận"));
-  g_clear_error (&error);
-  g_clear_object (&result);
+  assert_publish_refused (engine, draft, OS_ERROR_REJECTED, "không có ai đảm nhận");
   f->publish_mode = "forbidden";
-  os_sync_engine_publish_process_async (engine, draft, NULL, os_test_store_result, &result);
-  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
-  g_assert_error (error, OS_ERROR, OS_ERROR_FORBIDDEN);
-  g_assert_nonnull (strstr (error->message, "quản trị viên"));
-  g_clear_error (&error);
-  g_clear_object (&result);
+  assert_publish_refused (engine, draft, OS_ERROR_FORBIDDEN, "quản trị viên");
 
   /* A draft the checks refuse is not even sent. */
-  os_sync_engine_publish_process_async (engine, empty, NULL, os_test_store_result, &result);
-  g_assert_null (os_sync_engine_publish_process_finish (engine, os_test_wait_result (&result), &error));
-  g_assert_error (error, OS_ERROR, OS_ERROR_INVALID_INPUT);
-  g_clear_object (&result);
+  assert_publish_refused (engine, empty, OS_ERROR_INVALID_INPUT, "");
   g_assert_cmpuint (f->process_posts, ==, 3);
+}
+
+/* The catalogue and the process definitions are fetched one after the other, each on its
+ * own: a catalogue the server does not give (404) or gives broken still lets the
+ * definitions in, and the round succeeds. */
+static void
+test_engine_definitions_each (Fixture *f, gconstpointer data)
+{
+  g_autoptr(OsStore) store = new_store (f);
+  g_autoptr(OsApiClient) client = os_api_client_new (f->base_url, NULL);
+  g_autoptr(OsSyncEngine) engine = os_sync_engine_new (store, client);
+  g_autoptr(GError) error = NULL;
+
+  f->push_mode = "echo";
+  f->changes_body = "{\"changes\":[],\"next_cursor\":\"c-1\",\"has_more\":false}";
+  f->processes = "feed";
+
+  f->catalogue_mode = "missing";
+  g_assert_true (run_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->catalogue_gets, ==, 1);
+  g_assert_cmpuint (f->process_gets, ==, 1);
+  g_assert_cmpint (os_store_get_processes_version (store), ==, 1);
+  assert_setting (store, "catalogue-etag", "");
+  assert_setting (store, "processes-etag", "\"p1\"");
+
+  /* A broken catalogue: not stored, the round goes on (definitions not modified: 304). */
+  f->catalogue_mode = "bad";
+  g_assert_true (run_sync (engine, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->catalogue_gets, ==, 2);
+  g_assert_cmpuint (f->process_gets, ==, 1);
+  assert_setting (store, "catalogue-etag", "");
+
+  /* Then the catalogue comes, with its ETag kept as its own. */
+  f->catalogue_mode = NULL;
+  g_assert_true (run_sync (engine, &error));
+  g_assert_no_error (error);
+  assert_setting (store, "catalogue-etag", "\"v1\"");
+  assert_setting (store, "processes-etag", "\"p1\"");
 }
 
 int
@@ -915,6 +976,7 @@ main (int argc, char **argv)
   ADD ("/sync-client/engine-foreign-4xx", test_engine_foreign_4xx);
   ADD ("/sync-client/engine-missing-file", test_engine_missing_file);
   ADD ("/sync-client/engine-processes", test_engine_processes);
+  ADD ("/sync-client/engine-definitions-each", test_engine_definitions_each);
 #undef ADD
 
   return g_test_run ();

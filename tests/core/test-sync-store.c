@@ -974,8 +974,23 @@ act (OsStore    *store,
   return saved;
 }
 
-/* The server's copy @record (its JSON) at @version comes in through the feed. */
-static void
+/* A record received ten minutes before @now on the published process, on the server at
+ * version 1. */
+static OsRecord *
+receive_on_process (OsStore *store,
+                    gint64   now)
+{
+  OsRecord *record;
+
+  publish_process (store);
+  record = receive (store, "Nguyễn Văn An", now - 600);
+  push_one (store, OS_PUSH_APPLIED, 1, NULL, now);
+  return record;
+}
+
+/* The server's copy @record (its JSON) at @version comes in through the feed; how many
+ * records it changed. */
+static guint
 pull_copy (OsStore  *store,
            OsRecord *record,
            gint64    version)
@@ -987,9 +1002,11 @@ pull_copy (OsStore  *store,
                                            "\"unit_id\":\"u1\",\"version\":%" G_GINT64_FORMAT ",\"data\":%s}]",
                                            os_record_get_id (record), version, text);
   g_autoptr(JsonArray) changes = parse_array (page);
+  guint n = 0;
 
-  g_assert_true (os_store_apply_changes (store, changes, "c-1", NULL, &error));
+  g_assert_true (os_store_apply_changes (store, changes, "c-1", &n, &error));
   g_assert_no_error (error);
+  return n;
 }
 
 static char *
@@ -1031,9 +1048,7 @@ test_action_resend_refused (Fixture *f, gconstpointer data)
   g_autofree char *step = NULL;
   OsOutboxEntry *e;
 
-  publish_process (f->store);
-  a = receive (f->store, "Nguyễn Văn An", now - 600);
-  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  a = receive_on_process (f->store, now);
   moved = act (f->store, a, OS_ACTION_HAND_OVER, "vuhong");
   push_one (f->store, OS_PUSH_REFUSED, 0, "action_refused", now);
   id = quarantined_id (f->store);
@@ -1071,9 +1086,7 @@ test_action_resend_held (Fixture *f, gconstpointer data)
   g_autofree char *id = NULL;
   OsOutboxEntry *e;
 
-  publish_process (f->store);
-  a = receive (f->store, "Nguyễn Văn An", now - 600);
-  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  a = receive_on_process (f->store, now);
   server = os_store_load_record (f->store, os_record_get_local_id (a), &error);
   os_record_set_notes (server, "sửa ở bàn khác");
 
@@ -1111,9 +1124,7 @@ test_action_resend_not_allowed (Fixture *f, gconstpointer data)
   g_autofree char *id = NULL;
   g_autoptr(OsProcess) process = NULL;
 
-  publish_process (f->store);
-  a = receive (f->store, "Nguyễn Văn An", now - 600);
-  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  a = receive_on_process (f->store, now);
   server = os_store_load_record (f->store, os_record_get_local_id (a), &error);
   process = os_store_load_process (f->store, os_record_get_process_state (server)->process_id, 1, &error);
   other->at = now - 60;
@@ -1142,6 +1153,96 @@ test_action_resend_not_allowed (Fixture *f, gconstpointer data)
                                         "AND version = 2 AND server_version = 2"), ==, 1);
 }
 
+/* Refused as stale before the desk pulled the server's newer copy (nothing held): the
+ * action is not run again on the old copy (the server would say stale again); the officer
+ * is asked to sync first, and nothing changes. */
+static void
+test_action_resend_stale_unpulled (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) moved = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *step = NULL;
+  g_autofree char *sql = NULL;
+  gint64 events;
+
+  a = receive_on_process (f->store, now);
+  moved = act (f->store, a, OS_ACTION_HAND_OVER, "vuhong");
+  push_one (f->store, OS_PUSH_REFUSED, 0, "stale_version", now);
+  id = quarantined_id (f->store);
+  events = query_int (f->store, "SELECT COUNT(*) FROM record_events");
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM held_changes"), ==, 0);
+
+  g_assert_false (os_store_resend_quarantined (f->store, id, &error));
+  g_assert_error (error, OS_ERROR, OS_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==,
+                   "Máy chưa nhận được bản mới nhất của hồ sơ từ máy chủ. Hãy đồng bộ (F5) rồi gửi lại.");
+  g_clear_error (&error);
+
+  /* Nothing changed: the same row still quarantined, the record where the action left it. */
+  sql = g_strdup_printf ("SELECT COUNT(*) FROM outbox WHERE id = '%s' AND state = 1", id);
+  g_assert_cmpint (query_int (f->store, sql), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM outbox"), ==, 1);
+  g_assert_cmpint (query_int (f->store, "SELECT version * 10 + server_version FROM records"), ==, 21);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM record_events"), ==, events);
+  step = step_of (f->store);
+  g_assert_cmpstr (step, ==, "s2");
+}
+
+/* The server applied the action and computed the record itself (its actor's name from its
+ * users, its desk id): when that copy comes back at the version the desk has, with
+ * nothing of the record waiting, the desk takes it where it differs. The same copy again
+ * changes nothing. */
+static void
+test_action_applied_takes_server_copy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(OsRecord) a = NULL;
+  g_autoptr(OsRecord) moved = NULL;
+  g_autoptr(OsRecord) server = NULL;
+  g_autoptr(OsRecord) r = NULL;
+  OsProcessEntry *entry;
+
+  a = receive_on_process (f->store, now);
+  moved = act (f->store, a, OS_ACTION_HAND_OVER, "vuhong");
+  push_one (f->store, OS_PUSH_APPLIED, 2, NULL, now);
+  g_assert_cmpint (query_int (f->store, "SELECT version * 100 + server_version * 10 + synced FROM records"), ==, 221);
+
+  /* Our own computation coming back as it is: seen already. */
+  server = os_store_load_record (f->store, os_record_get_local_id (a), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pull_copy (f->store, server, 2), ==, 0);
+
+  /* The server's differs. */
+  entry = g_ptr_array_index (os_record_get_process_state (server)->entries, 0);
+  g_free (entry->actor_name);
+  entry->actor_name = g_strdup ("Lê Thu Hà (máy chủ)");
+  g_free (entry->desk);
+  entry->desk = g_strdup ("01900000-0000-7000-8000-0000000000d1");
+  g_assert_cmpuint (pull_copy (f->store, server, 2), ==, 1);
+  r = os_store_load_record (f->store, os_record_get_local_id (a), &error);
+  g_assert_no_error (error);
+  entry = g_ptr_array_index (os_record_get_process_state (r)->entries, 0);
+  g_assert_cmpstr (entry->actor_name, ==, "Lê Thu Hà (máy chủ)");
+  g_assert_cmpstr (entry->desk, ==, "01900000-0000-7000-8000-0000000000d1");
+  g_assert_cmpint (query_int (f->store, "SELECT version * 100 + server_version * 10 + synced FROM records"), ==, 221);
+  g_assert_cmpint (query_int (f->store, "SELECT COUNT(*) FROM records WHERE step_id = 's2' AND assignee = 'vuhong'"),
+                   ==, 1);
+  g_assert_cmpuint (pull_copy (f->store, server, 2), ==, 0);
+
+  /* With something of the record waiting, the desk's copy stays (the server's is held). */
+  edit_notes (f->store, a, "sửa trên máy", now);
+  os_record_set_notes (server, "khác");
+  entry = g_ptr_array_index (os_record_get_process_state (server)->entries, 0);
+  g_free (entry->actor_name);
+  entry->actor_name = g_strdup ("Tên khác");
+  g_assert_cmpuint (pull_copy (f->store, server, 2), ==, 0);
+  assert_notes (f->store, a, "sửa trên máy");
+}
+
 /* "Bỏ" with no newer server copy: the record goes back to where it stood before the
  * action, and the later action made on its result goes too. */
 static void
@@ -1156,9 +1257,7 @@ test_action_discard (Fixture *f, gconstpointer data)
   g_autofree char *id = NULL;
   g_autofree char *step = NULL;
 
-  publish_process (f->store);
-  a = receive (f->store, "Nguyễn Văn An", now - 600);
-  push_one (f->store, OS_PUSH_APPLIED, 1, NULL, now);
+  a = receive_on_process (f->store, now);
   m1 = act (f->store, a, OS_ACTION_HAND_OVER, NULL);
   process->outcome = OS_OUTCOME_ACCEPT;
   r = os_store_apply_action (f->store, os_record_get_id (a), os_store_get_record_version (f->store, os_record_get_id (a)),
@@ -1227,6 +1326,8 @@ main (int argc, char **argv)
   ADD ("/sync-store/action/resend-on-held-copy", test_action_resend_held);
   ADD ("/sync-store/action/resend-not-allowed", test_action_resend_not_allowed);
   ADD ("/sync-store/action/discard", test_action_discard);
+  ADD ("/sync-store/action/resend-stale-unpulled", test_action_resend_stale_unpulled);
+  ADD ("/sync-store/action/applied-takes-server-copy", test_action_applied_takes_server_copy);
   ADD ("/sync-store/discard-version-chain", test_discard_version_chain);
   ADD ("/sync-store/out-of-order-quarantined", test_out_of_order_quarantined);
   ADD ("/sync-store/stale-shows-server-copy", test_stale_shows_server_copy);

@@ -18,9 +18,11 @@ static SoupSession *session;
 static const char *base;
 static char *client;
 static char *desk_a, *desk_b;
-static char *token_adm, *token_a, *token_s, *token_rs, *token_b;
+static char *token_adm, *token_a, *token_s, *token_rs, *token_b, *token_h;
 static char *process_id;     /* published once, version 1, by test_publish */
 static gint next_number, last_number;
+
+#define ST_AGENCY_C "000.00.13.H26"   /* a unit below A */
 
 /* A definition that passes os_process_validate: Tiếp nhận → Thụ lý → Trả kết quả. */
 static char *
@@ -648,6 +650,414 @@ test_other_unit (void)
   g_assert_cmpint (record_version (record), ==, 1);
 }
 
+/* @patch (JSON object text, or NULL) applied to @target: each member replaces @target's,
+ * a null one removes it. */
+static void
+apply_patch (JsonObject *target,
+             const char *patch)
+{
+  g_autoptr(JsonNode) node = NULL;
+  GList *members;
+  JsonObject *o;
+
+  if (patch == NULL)
+    return;
+  node = json_from_string (patch, NULL);
+  g_assert_nonnull (node);
+  o = json_node_get_object (node);
+  members = json_object_get_members (o);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *v = json_object_get_member (o, l->data);
+
+      if (JSON_NODE_HOLDS_NULL (v))
+        json_object_remove_member (target, l->data);
+      else
+        json_object_set_member (target, l->data, json_node_copy (v));
+    }
+  g_list_free (members);
+}
+
+/* @payload (a record) with @process_patch applied to its `process`, then @record_patch. */
+static char *
+patched (const char *payload,
+         const char *record_patch,
+         const char *process_patch)
+{
+  g_autoptr(JsonNode) node = json_from_string (payload, NULL);
+  JsonObject *record;
+
+  g_assert_nonnull (node);
+  record = json_node_get_object (node);
+  if (process_patch != NULL)
+    apply_patch (json_object_get_object_member (record, "process"), process_patch);
+  apply_patch (record, record_patch);
+  return json_to_string (node, FALSE);
+}
+
+/* A push body of creations; @records gets their ids. */
+static char *
+creations_body (GPtrArray          *records,
+                const char * const *kinds,
+                const char * const *record_patches,
+                const char * const *process_patches,
+                guint               n)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+
+  g_string_append_printf (body, "{\"client_id\":\"%s\",\"mutations\":[", client);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *code = next_code ();
+      g_autofree char *m = st_uuid ();
+      char *record = st_uuid ();
+      g_autofree char *plain = record_payload (record, code, "s1", "Tiếp nhận", "reception", 2, "");
+      g_autofree char *payload = patched (plain, record_patches[i], process_patches[i]);
+      g_autofree char *mutation = mutation_text (m, record, kinds[i], 0, payload);
+
+      g_ptr_array_add (records, record);
+      if (i > 0)
+        g_string_append_c (body, ',');
+      g_string_append (body, mutation);
+    }
+  g_string_append (body, "]}");
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+static gboolean
+record_exists (const char *record_id)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM records WHERE id = '%s'", record_id);
+
+  return query_int (sql) == 1;
+}
+
+/* A creation may carry a process only in the state a record just received has (review 5,
+ * finding 2): any other state, or a process on a refusal, is `invalid`. */
+static void
+test_receive_initial_state (void)
+{
+  g_autofree char *ghost = st_uuid ();
+  g_autofree char *ghost_process = g_strdup_printf ("{\"process_id\":\"%s\"}", ghost);
+  const char *entry = "{\"entries\":[{\"seq\":1,\"action\":\"return\",\"outcome\":\"accept\","
+                      "\"at\":1795400500,\"actor\":\"someone\",\"actor_name\":\"X\",\"desk\":\"\","
+                      "\"from_step\":\"s3\",\"to_step\":\"\",\"assignee\":\"\",\"reason\":\"\",\"note\":\"\","
+                      "\"step_due_at\":0,\"rolled_back\":false,\"before\":\"\"}]}";
+  /* Rejected, each for one reason; the last two are applied (version 2 is published). */
+  const char *kinds[] = {
+    "receive", "receive", "receive", "receive", "receive", "receive", "receive", "receive",
+    "receive", "receive", "receive", "receive", "receive", "receive", "receive", "receive",
+    "receive", "receive", "receive", "refuse", "request-supplement", "receive",
+    "receive", "receive",
+  };
+  const char *record_patches[] = {
+    NULL,                                                                   /* later step */
+    "{\"status\":10,\"finished_at\":1795401000,\"returned_at\":1795402000}", /* returned */
+    NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    "{\"procedure_id\":\"9.999\"}",                                         /* not its procedure */
+    "{\"procedure_id\":null}",
+    NULL, NULL, NULL, NULL,
+    "{\"status\":4}",
+    "{\"returned_at\":1795402000}",
+    "{\"status\":3}",
+    "{\"status\":5}",
+    NULL,
+    NULL,                                                                   /* applied */
+    NULL,                                                                   /* applied */
+  };
+  const char *process_patches[] = {
+    "{\"step_id\":\"s2\",\"step_name\":\"Thụ lý\",\"step_role\":\"specialist\"}",
+    "{\"step_id\":\"\",\"step_name\":\"\",\"step_role\":\"\",\"result\":\"approved\"}",
+    entry,
+    "{\"pause\":\"supplement\",\"paused_at\":1795400000,\"paused_step\":\"s1\"}",
+    "{\"supplements\":2}",
+    "{\"extended\":true,\"original_due_at\":1796000000}",
+    "{\"assignee\":\"s\"}",
+    "{\"co_processors\":[\"rs\"]}",
+    "{\"fee\":\"50000\"}",
+    "{\"process_version\":99}",
+    ghost_process,
+    NULL,
+    NULL,
+    "{\"step_name\":\"Khác\"}",
+    "{\"step_role\":\"leader\"}",
+    "{\"step_entered_at\":1795300000}",
+    "{\"step_due_at\":1826936000}",                                         /* a year on */
+    NULL,
+    NULL,
+    NULL,
+    NULL,
+    "{\"process_id\":\"not-a-uuid\"}",
+    NULL,
+    "{\"process_version\":2}",
+  };
+  const guint n = G_N_ELEMENTS (kinds);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *body = NULL;
+  g_autoptr(JsonArray) r = NULL;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (record_patches) == G_N_ELEMENTS (kinds));
+  G_STATIC_ASSERT (G_N_ELEMENTS (process_patches) == G_N_ELEMENTS (kinds));
+
+  /* Every one is a record a desk can read: what refuses them is the state's check. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *plain = record_payload ("00000000-0000-7000-8000-000000000000", "X-260101-0001",
+                                               "s1", "Tiếp nhận", "reception", 2, "");
+      g_autofree char *text = patched (plain, record_patches[i], process_patches[i]);
+      g_autoptr(JsonNode) node = json_from_string (text, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(OsRecord) record = os_record_new_from_json (node, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (record);
+    }
+
+  body = creations_body (records, kinds, record_patches, process_patches, n);
+  r = push_body (token_a, body, n);
+  for (guint i = 0; i < n - 2; i++)
+    {
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (status_of (r, i), ==, "rejected");
+      g_assert_cmpstr (code_of (r, i), ==, "invalid");
+      g_assert_false (json_object_get_boolean_member (error_of (r, i), "retryable"));
+      g_assert_false (record_exists (records->pdata[i]));
+    }
+  for (guint i = n - 2; i < n; i++)
+    {
+      g_autofree char *step = record_member (records->pdata[i], "{process,step_id}");
+
+      g_assert_cmpstr (status_of (r, i), ==, "applied");
+      g_assert_cmpstr (step, ==, "s1");
+    }
+}
+
+/* An update never attaches a process to a record held without one (finding 3). */
+static void
+test_update_never_attaches_process (void)
+{
+  g_autofree char *code = next_code ();
+  g_autofree char *record = st_uuid ();
+  g_autofree char *m1 = st_uuid (), *m2 = st_uuid ();
+  g_autofree char *with = record_payload (record, code, "s1", "Tiếp nhận", "reception", 2, "");
+  g_autofree char *without = patched (with, "{\"process\":null}", NULL);
+  g_autofree char *receive = mutation_text (m1, record, "receive", 0, without);
+  g_autofree char *returned = record_payload (record, code, "s3", "Trả kết quả", "reception", 10, "Sửa");
+  g_autofree char *edited = patched (returned, "{\"finished_at\":1795401000,\"returned_at\":1795402000}", NULL);
+  g_autofree char *update = mutation_text (m2, record, "update", 1, edited);
+  g_autoptr(JsonArray) r1 = push_mutation (token_a, receive);
+  g_autoptr(JsonArray) r2 = push_mutation (token_a, update);
+  g_autofree char *process = NULL, *notes = NULL, *status = NULL;
+
+  g_assert_cmpstr (status_of (r1, 0), ==, "applied");
+  g_assert_cmpstr (status_of (r2, 0), ==, "applied");
+  g_assert_cmpint (record_version (record), ==, 2);
+  process = record_member (record, "{process}");
+  notes = record_member (record, "{notes}");
+  status = record_member (record, "{status}");
+  g_assert_null (process);
+  g_assert_cmpstr (notes, ==, "Sửa");
+  /* A record that follows no process is edited as before issue 5. */
+  g_assert_cmpstr (status, ==, "10");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT count (*) FROM changes WHERE id = '%s'"
+                                            " AND data ? 'process'", record);
+
+    g_assert_cmpint (query_int (sql), ==, 0);
+  }
+}
+
+/* An action dated more than 10 minutes after the server's clock is refused (finding 4). */
+static void
+test_action_from_the_future (void)
+{
+  g_autofree char *record = receive_record ();
+  g_autofree char *m1 = st_uuid (), *m2 = st_uuid ();
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *ahead = g_strdup_printf ("{\"process_id\":\"%s\",\"process_version\":1,\"request\":"
+                                            "{\"action\":\"hand_over\",\"at\":%" G_GINT64_FORMAT ","
+                                            "\"step_due_at\":%" G_GINT64_FORMAT ",\"due_at\":1796400000}}",
+                                            process_id, now + 3600, now + 3600 + 86400);
+  g_autofree char *skewed = g_strdup_printf ("{\"process_id\":\"%s\",\"process_version\":1,\"request\":"
+                                             "{\"action\":\"hand_over\",\"at\":%" G_GINT64_FORMAT ","
+                                             "\"step_due_at\":%" G_GINT64_FORMAT ",\"due_at\":1796400000}}",
+                                             process_id, now + 60, now + 60 + 86400);
+  g_autofree char *a1 = mutation_text (m1, record, "action", 1, ahead);
+  g_autofree char *a2 = mutation_text (m2, record, "action", 1, skewed);
+  g_autoptr(JsonArray) r1 = push_mutation (token_a, a1);
+  g_autoptr(JsonArray) r2 = NULL;
+  g_autofree char *step = NULL;
+
+  g_assert_cmpstr (code_of (r1, 0), ==, "action_refused");
+  g_assert_false (json_object_get_boolean_member (error_of (r1, 0), "retryable"));
+  g_assert_nonnull (strstr (json_object_get_string_member (error_of (r1, 0), "message"), "10 phút"));
+  g_assert_cmpint (record_version (record), ==, 1);
+
+  /* A minute ahead is a clock's usual drift. */
+  r2 = push_mutation (token_a, a2);
+  g_assert_cmpstr (status_of (r2, 0), ==, "applied");
+  step = record_member (record, "{process,step_id}");
+  g_assert_cmpstr (step, ==, "s2");
+}
+
+/* The server's bounds are the desks' (finding 7): a record no desk could read is
+ * `invalid`. */
+static void
+test_record_bounds (void)
+{
+  const char *kinds[] = { "receive", "receive", "receive", "receive", "receive", "receive",
+                          "receive", "receive", "receive" };
+  const char *record_patches[] = {
+    "{\"process\":null,\"time_unit\":7}",
+    "{\"process\":null,\"delivery\":2}",
+    "{\"process\":null,\"channel\":0}",
+    "{\"process\":null,\"channel\":4}",
+    "{\"process\":null,\"cutoff_minutes\":1441}",
+    "{\"process\":null,\"due_at\":253402300800}",
+    "{\"process\":null,\"documents\":[{\"name\":\"Tờ khai\",\"originals\":-1}]}",
+    /* The limits themselves are fine. */
+    "{\"process\":null,\"time_unit\":2,\"delivery\":1,\"channel\":3,\"cutoff_minutes\":1440}",
+    "{\"process\":null,\"due_at\":253402300799}",
+  };
+  const char *process_patches[G_N_ELEMENTS (kinds)] = { NULL };
+  const guint n = G_N_ELEMENTS (kinds), bad = 7;
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *body = creations_body (records, kinds, record_patches, process_patches, n);
+  g_autoptr(JsonArray) r = push_body (token_a, body, n);
+
+  for (guint i = 0; i < bad; i++)
+    {
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (code_of (r, i), ==, "invalid");
+      g_assert_false (record_exists (records->pdata[i]));
+    }
+  for (guint i = bad; i < n; i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT data::text FROM records WHERE id = '%s'",
+                                              (char *) records->pdata[i]);
+      g_autofree char *data = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(OsRecord) record = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpstr (status_of (r, i), ==, "applied");
+      /* What was stored, a desk reads. */
+      data = query_text (sql);
+      node = json_from_string (data, NULL);
+      record = os_record_new_from_json (node, &error);
+      g_assert_no_error (error);
+    }
+}
+
+/* Phân công: Tiếp nhận → Phân công (head; assign) → Thụ lý → Trả kết quả. */
+static char *
+assign_definition_json (const char *id)
+{
+  return g_strdup_printf (
+    "{\"id\":\"%s\",\"version\":0,\"name\":\"Có phân công\",\"start\":\"s1\",\"procedures\":[\"1.001\"],"
+    "\"steps\":["
+    "{\"id\":\"s1\",\"name\":\"Tiếp nhận\",\"unit\":\"\",\"role\":\"reception\",\"budget\":1,"
+    " \"abilities\":[\"hand_over\"],\"x\":0,\"y\":0},"
+    "{\"id\":\"s2\",\"name\":\"Phân công\",\"unit\":\"\",\"role\":\"department_head\",\"budget\":1,"
+    " \"abilities\":[\"assign\",\"hand_over\"],\"x\":200,\"y\":0},"
+    "{\"id\":\"s3\",\"name\":\"Thụ lý\",\"unit\":\"\",\"role\":\"specialist\",\"budget\":4,"
+    " \"abilities\":[\"process\"],\"x\":400,\"y\":0},"
+    "{\"id\":\"s4\",\"name\":\"Trả kết quả\",\"unit\":\"\",\"role\":\"reception\",\"budget\":0,"
+    " \"abilities\":[\"collect_fee\",\"return\"],\"x\":600,\"y\":0}],"
+    "\"links\":["
+    "{\"id\":\"l1\",\"from\":\"s1\",\"to\":\"s2\",\"outcome\":\"accept\"},"
+    "{\"id\":\"l2\",\"from\":\"s2\",\"to\":\"s3\",\"outcome\":\"accept\"},"
+    "{\"id\":\"l3\",\"from\":\"s3\",\"to\":\"s4\",\"outcome\":\"accept\"},"
+    "{\"id\":\"l4\",\"from\":\"s3\",\"to\":\"s4\",\"outcome\":\"refuse\"}]}",
+    id);
+}
+
+static char *
+assign_mutation (const char *pid,
+                 const char *record,
+                 const char *assignee,
+                 const char *co_processors)
+{
+  g_autofree char *m = st_uuid ();
+  g_autofree char *payload = g_strdup_printf ("{\"process_id\":\"%s\",\"process_version\":1,\"request\":"
+                                              "{\"action\":\"assign\",\"assignee\":\"%s\","
+                                              "\"co_processors\":%s,\"at\":1795402000,"
+                                              "\"step_due_at\":1795600000,\"due_at\":1796400000}}",
+                                              pid, assignee, co_processors);
+
+  return mutation_text (m, record, "action", 2, payload);
+}
+
+/* An assignee (and co-processors) must be an enabled user who can see the record
+ * (finding 8). */
+static void
+test_assign_checks_users (void)
+{
+  g_autofree char *pid = st_uuid ();
+  g_autofree char *draft = assign_definition_json (pid);
+  g_autoptr(JsonNode) published = NULL;
+  g_autofree char *code = next_code ();
+  g_autofree char *record = st_uuid ();
+  g_autofree char *m1 = st_uuid (), *m2 = st_uuid ();
+  g_autofree char *plain = record_payload (record, code, "s1", "Tiếp nhận", "reception", 2, "");
+  g_autofree char *process = g_strdup_printf ("{\"process_id\":\"%s\"}", pid);
+  g_autofree char *payload = patched (plain, NULL, process);
+  g_autofree char *receive = mutation_text (m1, record, "receive", 0, payload);
+  g_autofree char *hand_over_payload = action_payload (pid, 1, "hand_over", NULL);
+  g_autofree char *hand_over = mutation_text (m2, record, "action", 1, hand_over_payload);
+  g_autofree char *disabled = NULL;
+  const char *names[] = { "nobody", "b", "off", "cs", "ghost" };
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(JsonArray) r0 = NULL, r1 = NULL, r = NULL;
+  g_autofree char *assignee = NULL, *co = NULL, *step = NULL;
+  guint status = 0;
+
+  published = st_request (session, base, "POST", "/definitions/processes", token_adm, draft, &status);
+  g_assert_cmpuint (status, ==, 201);
+  disabled = query_text ("UPDATE users SET disabled = true WHERE username = 'off' RETURNING username");
+  g_assert_cmpstr (disabled, ==, "off");
+
+  r0 = push_mutation (token_a, receive);
+  g_assert_cmpstr (status_of (r0, 0), ==, "applied");
+  r1 = push_mutation (token_a, hand_over);
+  g_assert_cmpstr (status_of (r1, 0), ==, "applied");
+
+  /* Unknown; of another unit; disabled; of a unit below (which cannot see up); a
+   * co-processor unknown; then a good one. All in one push, all on version 2. */
+  g_string_append_printf (body, "{\"client_id\":\"%s\",\"mutations\":[", client);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *m = assign_mutation (pid, record, names[i], "[]");
+
+      g_string_append_printf (body, "%s,", m);
+    }
+  {
+    g_autofree char *ghost = assign_mutation (pid, record, "s", "[\"rs\",\"ghost\"]");
+    g_autofree char *good = assign_mutation (pid, record, "s", "[\"rs\"]");
+
+    g_string_append_printf (body, "%s,%s]}", ghost, good);
+  }
+  r = push_body (token_h, body->str, 6);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *expected = g_strdup_printf ("Không có người dùng “%s” trong đơn vị xử lý hồ sơ này.",
+                                                   names[i]);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (code_of (r, i), ==, "action_refused");
+      g_assert_false (json_object_get_boolean_member (error_of (r, i), "retryable"));
+      g_assert_cmpstr (json_object_get_string_member (error_of (r, i), "message"), ==, expected);
+    }
+  g_assert_cmpstr (status_of (r, 5), ==, "applied");
+  g_assert_cmpint (record_version (record), ==, 3);
+  assignee = record_member (record, "{process,assignee}");
+  co = record_member (record, "{process,co_processors,0}");
+  step = record_member (record, "{process,step_id}");
+  g_assert_cmpstr (assignee, ==, "s");
+  g_assert_cmpstr (co, ==, "rs");
+  g_assert_cmpstr (step, ==, "s3");
+}
+
 /* Push speed with actions (a benchmark: only with `-m perf`, see tests/server/meson.build):
  * batches of 100 `update` mutations against batches of 100 `action` mutations (the
  * server runs the engine on each), each on its own record at version 1. */
@@ -790,6 +1200,10 @@ main (int    argc,
       g_free (os_test_server_add_user (srv, "s", "pw", "specialist", ST_AGENCY_A));
       g_free (os_test_server_add_user (srv, "rs", "pw", "reception,specialist", ST_AGENCY_A));
       g_free (os_test_server_add_user (srv, "b", "pw", "reception,specialist", ST_AGENCY_B));
+      g_free (os_test_server_add_unit (srv, ST_AGENCY_C, "Phòng C", ST_AGENCY_A));
+      g_free (os_test_server_add_user (srv, "h", "pw", "department_head", ST_AGENCY_A));
+      g_free (os_test_server_add_user (srv, "off", "pw", "specialist", ST_AGENCY_A));
+      g_free (os_test_server_add_user (srv, "cs", "pw", "specialist", ST_AGENCY_C));
       desk_a = os_test_server_add_desk (srv, ST_AGENCY_A, "Quầy A");
       desk_b = os_test_server_add_desk (srv, ST_AGENCY_B, "Quầy B");
       client = st_uuid ();
@@ -801,6 +1215,7 @@ main (int    argc,
       token_s = login_token ("s", desk_a);
       token_rs = login_token ("rs", desk_a);
       token_b = login_token ("b", desk_b);
+      token_h = login_token ("h", desk_a);
 
       g_test_add_func ("/server/process/publish", test_publish);
       g_test_add_func ("/server/process/publish-concurrent", test_publish_concurrent);
@@ -810,6 +1225,11 @@ main (int    argc,
       g_test_add_func ("/server/process/update-keeps-process", test_update_keeps_process);
       g_test_add_func ("/server/process/chained-actions", test_chained_actions);
       g_test_add_func ("/server/process/other-unit", test_other_unit);
+      g_test_add_func ("/server/process/receive-initial-state", test_receive_initial_state);
+      g_test_add_func ("/server/process/update-never-attaches", test_update_never_attaches_process);
+      g_test_add_func ("/server/process/action-from-the-future", test_action_from_the_future);
+      g_test_add_func ("/server/process/record-bounds", test_record_bounds);
+      g_test_add_func ("/server/process/assign-checks-users", test_assign_checks_users);
       g_test_add_func ("/server/process/push-speed", test_push_speed);
     }
   result = g_test_run ();
