@@ -16,20 +16,10 @@
 #include <pango/pangocairo.h>
 
 #include "os-datetime.h"
+#include "os-slip-draw.h"
 #include "os-slip-process.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
-#define DOTS "……………………"
-
-typedef enum
-{
-  FONT_BODY,
-  FONT_HEADER,
-  FONT_TITLE,
-  FONT_TABLE,
-  FONT_SMALL,
-  N_FONTS
-} SheetFont;
 
 struct _OsProcessSheet
 {
@@ -44,9 +34,7 @@ struct _OsProcessSheet
   double                rule;
   double                pad;
 
-  PangoFontMap         *font_map;
-  PangoContext         *context;
-  PangoFontDescription *fonts[N_FONTS];
+  OsSlipText            text;
 
   OsAgency             *agency;
   char                 *code;        /* the record code, "" for the book */
@@ -71,48 +59,12 @@ struct _OsProcessSheet
 
 static PangoLayout *
 sheet_layout (OsProcessSheet *self,
-              SheetFont       font,
+              OsSlipFont      font,
               const char     *markup,
               double          width,
               PangoAlignment  alignment)
 {
-  PangoLayout *layout = pango_layout_new (self->context);
-
-  pango_layout_set_font_description (layout, self->fonts[font]);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, pango_units_from_double (width));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_markup (layout, markup, -1);
-
-  return layout;
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  int height;
-
-  pango_layout_get_size (layout, NULL, &height);
-  return pango_units_to_double (height);
-}
-
-static void
-show_layout (cairo_t     *cr,
-             PangoLayout *layout,
-             double       x,
-             double       y)
-{
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
-}
-
-static const char *
-or_dots (const char *value)
-{
-  return value != NULL && *value != '\0' ? value : DOTS;
+  return os_slip_text_layout (&self->text, font, markup, width, alignment);
 }
 
 static char *
@@ -132,27 +84,10 @@ static char *
 format_date_line (const char *place,
                   gint64      instant)
 {
-  g_autoptr(GDateTime) local = instant > 0 ? os_datetime_local (instant)
-                                           : g_date_time_new_now (os_datetime_zone ());
-
-  return g_strdup_printf (_("%s, ngày %02d tháng %02d năm %04d"), or_dots (place),
-                          g_date_time_get_day_of_month (local), g_date_time_get_month (local),
-                          g_date_time_get_year (local));
+  return os_slip_format_date_line (os_slip_or_dots (place), instant);
 }
 
 /* Setup */
-
-static const char *
-sheet_title (OsSlipKind kind)
-{
-  switch (kind)
-    {
-    case OS_SLIP_EXTENSION: return _("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
-    case OS_SLIP_CONTROL:   return _("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
-    case OS_SLIP_BOOK:      return _("SỔ THEO DÕI HỒ SƠ");
-    default:                g_assert_not_reached ();
-    }
-}
 
 static OsProcessSheet *
 sheet_new (OsSlipKind      kind,
@@ -160,10 +95,9 @@ sheet_new (OsSlipKind      kind,
            const OsAgency *agency)
 {
   OsProcessSheet *self = g_new0 (OsProcessSheet, 1);
-  cairo_font_options_t *options = cairo_font_options_create ();
-  const double sizes[N_FONTS] = {
-    [FONT_BODY] = 12.5, [FONT_HEADER] = 11.5, [FONT_TITLE] = 14,
-    [FONT_TABLE] = landscape ? 8 : 9.5, [FONT_SMALL] = 9,
+  const double sizes[OS_SLIP_N_FONTS] = {
+    [OS_SLIP_FONT_BODY] = 12.5, [OS_SLIP_FONT_HEADER] = 11.5, [OS_SLIP_FONT_TITLE] = 14,
+    [OS_SLIP_FONT_TABLE] = landscape ? 8 : 9.5, [OS_SLIP_FONT_SMALL] = 9,
   };
 
   self->kind = kind;
@@ -182,21 +116,7 @@ sheet_new (OsSlipKind      kind,
   self->after = g_ptr_array_new_with_free_func (g_free);
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-  self->font_map = pango_cairo_font_map_new ();
-  self->context = pango_font_map_create_context (self->font_map);
-  pango_cairo_context_set_resolution (self->context, 72.0);
-  pango_context_set_language (self->context, pango_language_from_string ("vi"));
-  pango_context_set_round_glyph_positions (self->context, FALSE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (self->context, options);
-  cairo_font_options_destroy (options);
-  for (int i = 0; i < N_FONTS; i++)
-    {
-      self->fonts[i] = pango_font_description_new ();
-      pango_font_description_set_family (self->fonts[i], "Noto Serif, DejaVu Serif, serif");
-      pango_font_description_set_size (self->fonts[i], pango_units_from_double (sizes[i]));
-    }
+  os_slip_text_init (&self->text, "Noto Serif, DejaVu Serif, serif", sizes);
 
   return self;
 }
@@ -207,10 +127,7 @@ os_process_sheet_free (OsProcessSheet *self)
   if (self == NULL)
     return;
 
-  for (int i = 0; i < N_FONTS; i++)
-    g_clear_pointer (&self->fonts[i], pango_font_description_free);
-  g_clear_object (&self->context);
-  g_clear_object (&self->font_map);
+  os_slip_text_clear (&self->text);
   g_clear_pointer (&self->agency, os_agency_free);
   g_clear_pointer (&self->before, g_ptr_array_unref);
   g_clear_pointer (&self->after, g_ptr_array_unref);
@@ -305,14 +222,14 @@ run_break (Run *r)
 {
   OsProcessSheet *self = r->sheet;
   g_autofree char *markup = g_markup_printf_escaped ("<i>%s</i>", self->continued);
-  g_autoptr(PangoLayout) layout = sheet_layout (self, FONT_SMALL, markup, r->width, PANGO_ALIGN_RIGHT);
+  g_autoptr(PangoLayout) layout = sheet_layout (self, OS_SLIP_FONT_SMALL, markup, r->width, PANGO_ALIGN_RIGHT);
   cairo_t *cr;
 
   r->page++;
   r->y = self->margin_top;
   if ((cr = run_cr (r)) != NULL)
-    show_layout (cr, layout, r->x, r->y);
-  r->y += layout_height (layout) + 2 * self->gap;
+    os_slip_show_layout (cr, layout, r->x, r->y);
+  r->y += os_slip_layout_height (layout) + 2 * self->gap;
   if (r->in_table)
     r->y += draw_row (r, self->headings, TRUE, run_cr (r), r->y);
   r->fresh = r->y;
@@ -328,19 +245,19 @@ run_keep (Run    *r,
 
 static void
 run_text (Run            *r,
-          SheetFont       font,
+          OsSlipFont       font,
           PangoAlignment  alignment,
           const char     *markup)
 {
   g_autoptr(PangoLayout) layout = sheet_layout (r->sheet, font, markup, r->width, alignment);
-  double height = layout_height (layout);
+  double height = os_slip_layout_height (layout);
   cairo_t *cr;
 
-  if (alignment == PANGO_ALIGN_LEFT && font == FONT_BODY)
+  if (alignment == PANGO_ALIGN_LEFT && font == OS_SLIP_FONT_BODY)
     pango_layout_set_justify (layout, TRUE);
   run_keep (r, height);
   if ((cr = run_cr (r)) != NULL)
-    show_layout (cr, layout, r->x, r->y);
+    os_slip_show_layout (cr, layout, r->x, r->y);
   r->y += height + r->sheet->gap;
 }
 
@@ -367,38 +284,25 @@ draw_row (Run      *r,
   OsProcessSheet *self = r->sheet;
   g_autofree double *widths = g_new (double, self->n_columns);
   g_autoptr(GPtrArray) layouts = g_ptr_array_new_with_free_func (g_object_unref);
-  double height = 0;
-  double x = r->x;
+  double height;
 
   column_widths (r, widths);
   for (int i = 0; i < self->n_columns; i++)
     {
       PangoAlignment alignment = header || self->centred[i] ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT;
-      PangoLayout *layout = sheet_layout (self, FONT_TABLE, cells[i], widths[i] - 2 * self->pad,
+      PangoLayout *layout = sheet_layout (self, OS_SLIP_FONT_TABLE, cells[i], widths[i] - 2 * self->pad,
                                           alignment);
 
       g_ptr_array_add (layouts, layout);
-      height = MAX (height, layout_height (layout));
     }
-  height += 2 * self->pad;
+  height = os_slip_row_height ((PangoLayout **) layouts->pdata, self->n_columns, self->pad);
   /* Room for a handwritten signature in a row that has signature columns. */
   if (!header && self->kind == OS_SLIP_CONTROL)
     height = MAX (height, 44);
 
   if (cr != NULL)
-    {
-      cairo_set_line_width (cr, self->rule);
-      for (int i = 0; i < self->n_columns; i++)
-        {
-          PangoLayout *layout = g_ptr_array_index (layouts, i);
-          double offset = header ? (height - layout_height (layout)) / 2 : self->pad;
-
-          cairo_rectangle (cr, x, y, widths[i], height);
-          cairo_stroke (cr);
-          show_layout (cr, layout, x + self->pad, y + offset);
-          x += widths[i];
-        }
-    }
+    os_slip_draw_row (cr, (PangoLayout **) layouts->pdata, widths, self->n_columns, r->x, y, height,
+                      self->rule, self->pad, header);
 
   return height;
 }
@@ -438,36 +342,34 @@ draw_header (Run     *r,
   double left_width = r->width * 0.42;
   double right_width = r->width - left_width;
   g_autofree char *parent = g_utf8_strup (self->agency->parent_name, -1);
-  g_autofree char *name = g_utf8_strup (or_dots (self->agency->name), -1);
+  g_autofree char *name = g_utf8_strup (os_slip_or_dots (self->agency->name), -1);
   g_autofree char *agency_markup = g_markup_printf_escaped ("%s%s<b>%s</b>", parent,
                                                             *parent != '\0' ? "\n" : "", name);
-  g_autofree char *motto_markup = g_markup_printf_escaped ("<b>%s</b>\n<b>%s</b>",
-                                                           _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-                                                           _("Độc lập - Tự do - Hạnh phúc"));
+  g_autofree char *motto_markup = os_slip_motto_markup ();
   g_autofree char *date_markup = g_markup_printf_escaped ("<i>%s</i>", self->date_line);
-  g_autoptr(PangoLayout) agency = sheet_layout (self, FONT_HEADER, agency_markup, left_width - self->gap,
+  g_autoptr(PangoLayout) agency = sheet_layout (self, OS_SLIP_FONT_HEADER, agency_markup, left_width - self->gap,
                                                 PANGO_ALIGN_CENTER);
-  g_autoptr(PangoLayout) motto = sheet_layout (self, FONT_HEADER, motto_markup, right_width,
+  g_autoptr(PangoLayout) motto = sheet_layout (self, OS_SLIP_FONT_HEADER, motto_markup, right_width,
                                                PANGO_ALIGN_CENTER);
-  g_autoptr(PangoLayout) date = sheet_layout (self, FONT_BODY, date_markup, right_width,
+  g_autoptr(PangoLayout) date = sheet_layout (self, OS_SLIP_FONT_BODY, date_markup, right_width,
                                               PANGO_ALIGN_CENTER);
-  double left = layout_height (agency) + 3;
-  double right = layout_height (motto) + 3;
+  double left = os_slip_layout_height (agency) + 3;
+  double right = os_slip_layout_height (motto) + 3;
 
   if (cr != NULL)
     {
       cairo_set_line_width (cr, self->rule);
-      show_layout (cr, agency, r->x, r->y);
+      os_slip_show_layout (cr, agency, r->x, r->y);
       cairo_move_to (cr, r->x + left_width * 0.3, r->y + left);
       cairo_line_to (cr, r->x + left_width * 0.7 - self->gap, r->y + left);
       cairo_stroke (cr);
-      show_layout (cr, motto, r->x + left_width, r->y);
+      os_slip_show_layout (cr, motto, r->x + left_width, r->y);
       cairo_move_to (cr, r->x + left_width + right_width * 0.2, r->y + right);
       cairo_line_to (cr, r->x + left_width + right_width * 0.8, r->y + right);
       cairo_stroke (cr);
-      show_layout (cr, date, r->x + left_width, r->y + right + 2 * self->gap);
+      os_slip_show_layout (cr, date, r->x + left_width, r->y + right + 2 * self->gap);
     }
-  right += 2 * self->gap + layout_height (date);
+  right += 2 * self->gap + os_slip_layout_height (date);
 
   return MAX (left, right) + 3 * self->gap;
 }
@@ -488,13 +390,11 @@ draw_signatures (Run     *r,
 
       if (titles[i] == NULL)
         continue;
-      markup = g_markup_printf_escaped ("<b>%s</b>\n<i>%s</i>", titles[i],
-                                        i == 1 && self->sign_right_note ? self->sign_right_note
-                                                                        : _("(Ký và ghi rõ họ tên)"));
-      layout = sheet_layout (self, FONT_BODY, markup, column, PANGO_ALIGN_CENTER);
+      markup = os_slip_signature_markup (titles[i], i == 1 ? self->sign_right_note : NULL);
+      layout = sheet_layout (self, OS_SLIP_FONT_BODY, markup, column, PANGO_ALIGN_CENTER);
       if (cr != NULL)
-        show_layout (cr, layout, r->x + i * column, r->y);
-      height = MAX (height, layout_height (layout) + 64);
+        os_slip_show_layout (cr, layout, r->x + i * column, r->y);
+      height = MAX (height, os_slip_layout_height (layout) + 64);
     }
 
   return height;
@@ -504,22 +404,22 @@ static void
 sheet_run (Run *r)
 {
   OsProcessSheet *self = r->sheet;
-  g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", sheet_title (self->kind));
+  g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", os_slip_kind_get_title (self->kind));
   double height;
 
   height = draw_header (r, NULL);
   if (run_cr (r) != NULL)
     draw_header (r, run_cr (r));
   r->y += height;
-  run_text (r, FONT_TITLE, PANGO_ALIGN_CENTER, title);
+  run_text (r, OS_SLIP_FONT_TITLE, PANGO_ALIGN_CENTER, title);
   r->y += self->gap;
   for (guint i = 0; i < self->before->len; i++)
-    run_text (r, FONT_BODY, i == 0 && self->kind != OS_SLIP_EXTENSION ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
+    run_text (r, OS_SLIP_FONT_BODY, i == 0 && self->kind != OS_SLIP_EXTENSION ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT,
               g_ptr_array_index (self->before, i));
   r->y += self->gap;
   run_table (r);
   for (guint i = 0; i < self->after->len; i++)
-    run_text (r, FONT_BODY, PANGO_ALIGN_LEFT, g_ptr_array_index (self->after, i));
+    run_text (r, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, g_ptr_array_index (self->after, i));
 
   if (self->sign_left != NULL || self->sign_right != NULL)
     {
@@ -595,13 +495,8 @@ os_process_sheet_draw_page (OsProcessSheet *self,
   sheet_run (&r);
 
   if (self->n_pages > 1)
-    {
-      g_autofree char *text = g_strdup_printf (_("Trang %d/%d"), page + 1, self->n_pages);
-      g_autofree char *markup = g_markup_escape_text (text, -1);
-      g_autoptr(PangoLayout) layout = sheet_layout (self, FONT_SMALL, markup, r.width, PANGO_ALIGN_CENTER);
-
-      show_layout (cr, layout, r.x, self->height - self->margin_bottom / 2 - layout_height (layout) / 2);
-    }
+    os_slip_draw_page_number (&self->text, cr, page + 1, self->n_pages, r.x, r.width, self->height,
+                              self->margin_bottom);
 }
 
 /* The three forms */
@@ -655,7 +550,7 @@ os_slip_new_extension (OsRecord       *record,
   g_free (self->code);
   self->code = g_strdup (os_record_get_code (record));
   self->date_line = format_date_line (agency->place, 0);
-  who = or_dots (agency->name);
+  who = os_slip_or_dots (agency->name);
 
   received = format_date (os_record_get_received_at (record));
   if (state != NULL && state->extended)
@@ -671,15 +566,15 @@ os_slip_new_extension (OsRecord       *record,
     }
   original = format_date (original_due);
 
-  sheet_add_paragraph (self->before, "%s %s", _("Kính gửi:"), or_dots (os_record_get_applicant_name (record)));
+  sheet_add_paragraph (self->before, "%s %s", _("Kính gửi:"), os_slip_or_dots (os_record_get_applicant_name (record)));
   sheet_add_paragraph (self->before, _("Ngày %s, %s tiếp nhận giải quyết hồ sơ của ông/bà đề nghị "
                                        "giải quyết thủ tục hành chính: %s."),
-                       received, who, or_dots (os_record_get_procedure_name (record)));
-  sheet_add_paragraph (self->before, "%s %s", _("Mã hồ sơ:"), or_dots (self->code));
+                       received, who, os_slip_or_dots (os_record_get_procedure_name (record)));
+  sheet_add_paragraph (self->before, "%s %s", _("Mã hồ sơ:"), os_slip_or_dots (self->code));
   sheet_add_paragraph (self->before, "%s %s", _("Thời gian hẹn trả kết quả giải quyết hồ sơ:"), original);
   sheet_add_paragraph (self->before, _("Tuy nhiên, đến nay, %s chưa trả kết quả giải quyết hồ sơ "
                                        "của ông/bà đúng hạn. Lý do: %s"),
-                       who, or_dots (reason));
+                       who, os_slip_or_dots (reason));
   sheet_add_paragraph (self->before, _("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí đi lại cho "
                                        "ông/bà. %s xin lỗi ông/bà và sẽ trả kết quả giải quyết hồ sơ "
                                        "cho ông/bà vào ngày %s."),
@@ -687,7 +582,7 @@ os_slip_new_extension (OsRecord       *record,
   sheet_add_paragraph (self->before, "%s", _("Xin trân trọng cảm ơn sự hợp tác của ông/bà./."));
   self->sign_right = g_strdup (_("THỦ TRƯỞNG CƠ QUAN"));
   self->sign_right_note = g_strdup (_("(Ký, ghi rõ họ tên và đóng dấu)"));
-  self->continued = g_strdup_printf ("%s %s %s", _("Mã hồ sơ:"), or_dots (self->code), _("(tiếp theo)"));
+  self->continued = os_slip_continued_text (NULL, self->code);
 
   return os_slip_new_for_sheet (OS_SLIP_EXTENSION, sheet_paginate (self));
 }
@@ -744,12 +639,12 @@ os_slip_new_control (OsRecord       *record,
   received = format_date_time (os_record_get_received_at (record));
   due = format_date_time (os_record_get_due_at (record));
 
-  sheet_add_paragraph (self->before, "<b>%s %s</b>", _("Mã hồ sơ:"), or_dots (self->code));
-  sheet_add_paragraph (self->before, "%s %s", _("Người nộp hồ sơ:"), or_dots (os_record_get_applicant_name (record)));
-  sheet_add_paragraph (self->before, "%s %s", _("Thủ tục hành chính:"), or_dots (os_record_get_procedure_name (record)));
-  sheet_add_paragraph (self->before, "%s %s. %s %s.", _("Ngày nhận hồ sơ:"), or_dots (received),
-                       _("Hẹn trả kết quả:"), or_dots (due));
-  sheet_add_paragraph (self->before, "%s %s", _("Cơ quan (bộ phận) giải quyết hồ sơ:"), or_dots (agency->name));
+  sheet_add_paragraph (self->before, "<b>%s %s</b>", _("Mã hồ sơ:"), os_slip_or_dots (self->code));
+  sheet_add_paragraph (self->before, "%s %s", _("Người nộp hồ sơ:"), os_slip_or_dots (os_record_get_applicant_name (record)));
+  sheet_add_paragraph (self->before, "%s %s", _("Thủ tục hành chính:"), os_slip_or_dots (os_record_get_procedure_name (record)));
+  sheet_add_paragraph (self->before, "%s %s. %s %s.", _("Ngày nhận hồ sơ:"), os_slip_or_dots (received),
+                       _("Hẹn trả kết quả:"), os_slip_or_dots (due));
+  sheet_add_paragraph (self->before, "%s %s", _("Cơ quan (bộ phận) giải quyết hồ sơ:"), os_slip_or_dots (agency->name));
 
   for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
     translated[i] = _(headings[i]);
@@ -800,7 +695,7 @@ os_slip_new_control (OsRecord       *record,
   if (number == 0)
     sheet_add_paragraph (self->after, "<i>%s</i>", _("Hồ sơ chưa được chuyển giao lần nào."));
 
-  self->continued = g_strdup_printf ("%s %s %s", _("Mã hồ sơ:"), or_dots (self->code), _("(tiếp theo)"));
+  self->continued = os_slip_continued_text (NULL, self->code);
 
   return os_slip_new_for_sheet (OS_SLIP_CONTROL, sheet_paginate (self));
 }

@@ -28,23 +28,14 @@
 #include "os-error.h"
 #include "os-pdf-file.h"
 #include "os-slip.h"
+#include "os-slip-draw.h"
 #include "os-slip-process.h"
 
 #define MM(x) ((x) * 72.0 / 25.4)
-#define DOTS "……………………"
+#define DOTS OS_SLIP_DOTS
 #define QR_QUIET_MODULES 4
 #define N_COLUMNS 5
 #define MAX_COPIES 2
-
-typedef enum
-{
-  FONT_BODY,
-  FONT_HEADER,
-  FONT_TITLE,
-  FONT_TABLE,
-  FONT_SMALL,
-  N_FONTS
-} SlipFont;
 
 typedef struct
 {
@@ -55,7 +46,7 @@ typedef struct
   double      margin_left;
   double      margin_right;
   const char *family;
-  double      sizes[N_FONTS];
+  double      sizes[OS_SLIP_N_FONTS];
   double      qr_symbol;         /* width of the QR symbol, quiet zone excluded */
   double      gap;               /* between paragraphs */
   double      signature_space;   /* room for a handwritten signature */
@@ -74,8 +65,8 @@ static const SlipStyle a4_style = {
   .margin_left = MM (30),
   .margin_right = MM (15),
   .family = "Noto Serif, DejaVu Serif, serif",
-  .sizes = { [FONT_BODY] = 12.5, [FONT_HEADER] = 11.5, [FONT_TITLE] = 14,
-             [FONT_TABLE] = 11, [FONT_SMALL] = 9 },
+  .sizes = { [OS_SLIP_FONT_BODY] = 12.5, [OS_SLIP_FONT_HEADER] = 11.5, [OS_SLIP_FONT_TITLE] = 14,
+             [OS_SLIP_FONT_TABLE] = 11, [OS_SLIP_FONT_SMALL] = 9 },
   .qr_symbol = MM (25),
   .gap = 4,
   .signature_space = 64,
@@ -94,8 +85,8 @@ static const SlipStyle roll_style = {
   .margin_left = MM (4),
   .margin_right = MM (4),
   .family = "Noto Sans, DejaVu Sans, sans-serif",
-  .sizes = { [FONT_BODY] = 9, [FONT_HEADER] = 8.5, [FONT_TITLE] = 10.5,
-             [FONT_TABLE] = 8, [FONT_SMALL] = 7.5 },
+  .sizes = { [OS_SLIP_FONT_BODY] = 9, [OS_SLIP_FONT_HEADER] = 8.5, [OS_SLIP_FONT_TITLE] = 10.5,
+             [OS_SLIP_FONT_TABLE] = 8, [OS_SLIP_FONT_SMALL] = 7.5 },
   .qr_symbol = MM (26),
   .gap = 2.5,
   .signature_space = 40,
@@ -114,9 +105,7 @@ struct _OsSlip
   OsPaperFormat         format;
   const SlipStyle      *style;
 
-  PangoFontMap         *font_map;
-  PangoContext         *context;
-  PangoFontDescription *fonts[N_FONTS];
+  OsSlipText            text;
   QRcode               *qr;
 
   /* What is printed, copied from the record and the agency. */
@@ -154,49 +143,14 @@ G_DEFINE_FINAL_TYPE (OsSlip, os_slip, G_TYPE_OBJECT)
 
 /* Text helpers */
 
-static const char *
-value_or_dots (const char *value)
-{
-  return value != NULL && *value != '\0' ? value : DOTS;
-}
-
 static PangoLayout *
 slip_layout (OsSlip         *self,
-             SlipFont        font,
+             OsSlipFont      font,
              const char     *markup,
              double          width,
              PangoAlignment  alignment)
 {
-  PangoLayout *layout = pango_layout_new (self->context);
-
-  pango_layout_set_font_description (layout, self->fonts[font]);
-  if (width > 0)
-    {
-      pango_layout_set_width (layout, pango_units_from_double (width));
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-    }
-  pango_layout_set_alignment (layout, alignment);
-  pango_layout_set_markup (layout, markup, -1);
-
-  return layout;
-}
-
-static double
-layout_height (PangoLayout *layout)
-{
-  int height;
-
-  pango_layout_get_size (layout, NULL, &height);
-  return pango_units_to_double (height);
-}
-
-static double
-layout_width (PangoLayout *layout)
-{
-  int width;
-
-  pango_layout_get_size (layout, &width, NULL);
-  return pango_units_to_double (width);
+  return os_slip_text_layout (&self->text, font, markup, width, alignment);
 }
 
 /* Width of the last line of @layout, for a rule drawn under it. */
@@ -208,16 +162,6 @@ last_line_width (PangoLayout *layout)
 
   pango_layout_line_get_extents (line, NULL, &logical);
   return pango_units_to_double (logical.width);
-}
-
-static void
-show_layout (cairo_t     *cr,
-             PangoLayout *layout,
-             double       x,
-             double       y)
-{
-  cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, layout);
 }
 
 static void
@@ -241,7 +185,7 @@ desk_and_agency (OsSlip *self)
 
   if (*desk != '\0' && *name != '\0')
     return g_strdup_printf ("%s – %s", desk, name);
-  return g_strdup (value_or_dots (*desk != '\0' ? desk : name));
+  return g_strdup (os_slip_or_dots (*desk != '\0' ? desk : name));
 }
 
 static const char *
@@ -252,21 +196,6 @@ copy_label (OsSlip *self,
     return NULL;
 
   return copy == 0 ? _("Liên 1: Lưu tại bộ phận một cửa") : _("Liên 2: Giao người nộp hồ sơ");
-}
-
-static const char *
-slip_title (OsSlipKind kind)
-{
-  switch (kind)
-    {
-    case OS_SLIP_SUPPLEMENT: return _("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ");
-    case OS_SLIP_REFUSAL:    return _("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ");
-    case OS_SLIP_EXTENSION:  return _("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ");
-    case OS_SLIP_CONTROL:    return _("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ");
-    case OS_SLIP_BOOK:       return _("SỔ THEO DÕI HỒ SƠ");
-    case OS_SLIP_RECEIPT:
-    default:                 return _("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ");
-    }
 }
 
 /* The flow */
@@ -344,16 +273,12 @@ flow_break (Flow *f)
   f->page++;
   f->y = f->top;
 
-  if (label != NULL)
-    text = g_strdup_printf ("%s – %s %s %s", label, _("Mã hồ sơ:"), value_or_dots (self->code),
-                            _("(tiếp theo)"));
-  else
-    text = g_strdup_printf ("%s %s %s", _("Mã hồ sơ:"), value_or_dots (self->code), _("(tiếp theo)"));
+  text = os_slip_continued_text (label, self->code);
   markup = g_markup_printf_escaped ("<i>%s</i>", text);
-  layout = slip_layout (self, FONT_SMALL, markup, f->width, PANGO_ALIGN_RIGHT);
+  layout = slip_layout (self, OS_SLIP_FONT_SMALL, markup, f->width, PANGO_ALIGN_RIGHT);
   if ((cr = flow_cr (f)) != NULL)
-    show_layout (cr, layout, f->x, f->y);
-  f->y += layout_height (layout) + 2 * self->style->gap;
+    os_slip_show_layout (cr, layout, f->x, f->y);
+  f->y += os_slip_layout_height (layout) + 2 * self->style->gap;
 
   if (f->in_table)
     {
@@ -441,7 +366,7 @@ flow_add_layout (Flow        *f,
 /* A paragraph of @markup; @indent > 0 hangs every line but the first by that much. */
 static void
 flow_add_text (Flow           *f,
-               SlipFont        font,
+               OsSlipFont      font,
                PangoAlignment  alignment,
                double          indent,
                const char     *markup)
@@ -452,7 +377,7 @@ flow_add_text (Flow           *f,
     pango_layout_set_indent (layout, pango_units_from_double (-indent));
   /* Body text is justified, as in any administrative document; the roll's column is too
    * narrow for it. */
-  if (alignment == PANGO_ALIGN_LEFT && font == FONT_BODY && !f->self->style->narrow)
+  if (alignment == PANGO_ALIGN_LEFT && font == OS_SLIP_FONT_BODY && !f->self->style->narrow)
     pango_layout_set_justify (layout, TRUE);
   flow_add_layout (f, layout, f->x);
   f->y += f->self->style->gap;
@@ -465,25 +390,23 @@ agency_layout (OsSlip *self,
                double  width)
 {
   g_autofree char *parent = g_utf8_strup (self->agency->parent_name, -1);
-  g_autofree char *name = g_utf8_strup (value_or_dots (self->agency->name), -1);
+  g_autofree char *name = g_utf8_strup (os_slip_or_dots (self->agency->name), -1);
   g_autofree char *desk = g_utf8_strup (self->agency->desk_name, -1);
   g_autofree char *markup = g_markup_printf_escaped ("%s%s<b>%s</b>%s<b>%s</b>",
                                                      parent, *parent != '\0' ? "\n" : "",
                                                      name,
                                                      *desk != '\0' ? "\n" : "", desk);
 
-  return slip_layout (self, FONT_HEADER, markup, width, PANGO_ALIGN_CENTER);
+  return slip_layout (self, OS_SLIP_FONT_HEADER, markup, width, PANGO_ALIGN_CENTER);
 }
 
 static PangoLayout *
 motto_layout (OsSlip *self,
               double  width)
 {
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n<b>%s</b>",
-                                                     _("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-                                                     _("Độc lập - Tự do - Hạnh phúc"));
+  g_autofree char *markup = os_slip_motto_markup ();
 
-  return slip_layout (self, FONT_HEADER, markup, width, PANGO_ALIGN_CENTER);
+  return slip_layout (self, OS_SLIP_FONT_HEADER, markup, width, PANGO_ALIGN_CENTER);
 }
 
 static PangoLayout *
@@ -492,7 +415,7 @@ date_layout (OsSlip *self,
 {
   g_autofree char *markup = g_markup_printf_escaped ("<i>%s</i>", self->date_line);
 
-  return slip_layout (self, FONT_BODY, markup, width, PANGO_ALIGN_CENTER);
+  return slip_layout (self, OS_SLIP_FONT_BODY, markup, width, PANGO_ALIGN_CENTER);
 }
 
 /* Draws @layout centred in a column and a rule under its last line, @fraction of the
@@ -506,14 +429,14 @@ draw_ruled (OsSlip      *self,
             double       width,
             double       fraction)
 {
-  double height = layout_height (layout);
+  double height = os_slip_layout_height (layout);
   double rule_y = y + height + 3;
 
   if (cr != NULL)
     {
       double length = last_line_width (layout) * fraction;
 
-      show_layout (cr, layout, x, y);
+      os_slip_show_layout (cr, layout, x, y);
       draw_rule (cr, self->style->rule, x + (width - length) / 2, rule_y, length);
     }
 
@@ -543,8 +466,8 @@ draw_header (OsSlip        *self,
       height = draw_ruled (self, cr, agency, x, y, width, 0.4);
       height += draw_ruled (self, cr, motto, x, y + height, width, 1.0);
       if (cr != NULL)
-        show_layout (cr, date, x, y + height);
-      return height + layout_height (date) + gap;
+        os_slip_show_layout (cr, date, x, y + height);
+      return height + os_slip_layout_height (date) + gap;
     }
 
   left_width = width * 0.42;
@@ -557,8 +480,8 @@ draw_header (OsSlip        *self,
   left = draw_ruled (self, cr, agency, x, y, left_width - gap, 0.4);
   right = draw_ruled (self, cr, motto, right_x, y, right_width, 1.0);
   if (cr != NULL)
-    show_layout (cr, date, right_x, y + right);
-  right += layout_height (date);
+    os_slip_show_layout (cr, date, right_x, y + right);
+  right += os_slip_layout_height (date);
 
   return MAX (left, right) + 2 * gap;
 }
@@ -583,7 +506,7 @@ qr_caption_layout (OsSlip *self)
 {
   g_autofree char *markup = g_markup_escape_text (self->code, -1);
 
-  return slip_layout (self, FONT_SMALL, markup, -1, PANGO_ALIGN_CENTER);
+  return slip_layout (self, OS_SLIP_FONT_SMALL, markup, -1, PANGO_ALIGN_CENTER);
 }
 
 static double
@@ -595,7 +518,7 @@ qr_column_width (OsSlip *self)
     return 0;
 
   caption = qr_caption_layout (self);
-  return MAX (qr_box_size (self), layout_width (caption));
+  return MAX (qr_box_size (self), os_slip_layout_width (caption));
 }
 
 static double
@@ -616,7 +539,7 @@ draw_qr (OsSlip        *self,
 
   caption = qr_caption_layout (self);
   if (cr == NULL)
-    return box + layout_height (caption);
+    return box + os_slip_layout_height (caption);
 
   n = self->qr->width;
   module = self->style->qr_symbol / n;
@@ -658,9 +581,9 @@ draw_qr (OsSlip        *self,
   cairo_restore (cr);
 
   pango_layout_set_width (caption, pango_units_from_double (width));
-  show_layout (cr, caption, x, y + box);
+  os_slip_show_layout (cr, caption, x, y + box);
 
-  return box + layout_height (caption);
+  return box + os_slip_layout_height (caption);
 }
 
 /* The introduction: code, who applied and for what, with the QR code beside it on A4
@@ -679,13 +602,13 @@ intro_paragraphs (OsSlip *self)
     g_strv_builder_add (builder, paragraph_); \
   } G_STMT_END
 
-  ADD ("%s <b>%s</b>", _("Mã hồ sơ:"), value_or_dots (self->code));
+  ADD ("%s <b>%s</b>", _("Mã hồ sơ:"), os_slip_or_dots (self->code));
   ADD ("%s", received_by);
-  ADD ("%s <b>%s</b>", _("Ông/Bà:"), value_or_dots (self->applicant));
-  ADD ("%s %s", _("Địa chỉ:"), value_or_dots (self->address));
-  ADD ("%s %s", _("Số điện thoại:"), value_or_dots (self->phone));
-  ADD ("%s %s", _("Email:"), value_or_dots (self->email));
-  ADD ("%s <b>%s</b>", _("Nội dung yêu cầu giải quyết:"), value_or_dots (self->procedure));
+  ADD ("%s <b>%s</b>", _("Ông/Bà:"), os_slip_or_dots (self->applicant));
+  ADD ("%s %s", _("Địa chỉ:"), os_slip_or_dots (self->address));
+  ADD ("%s %s", _("Số điện thoại:"), os_slip_or_dots (self->phone));
+  ADD ("%s %s", _("Email:"), os_slip_or_dots (self->email));
+  ADD ("%s <b>%s</b>", _("Nội dung yêu cầu giải quyết:"), os_slip_or_dots (self->procedure));
   /* The receipt lists it with the other times. */
   if (self->kind != OS_SLIP_RECEIPT)
     ADD ("%s %s", _("Thời gian nhận hồ sơ:"), self->received);
@@ -714,14 +637,14 @@ draw_intro_beside_qr (OsSlip        *self,
 
   for (int i = 0; paragraphs[i] != NULL; i++)
     {
-      g_autoptr(PangoLayout) layout = slip_layout (self, FONT_BODY, paragraphs[i], text_width,
+      g_autoptr(PangoLayout) layout = slip_layout (self, OS_SLIP_FONT_BODY, paragraphs[i], text_width,
                                                    PANGO_ALIGN_LEFT);
 
       pango_layout_set_height (layout, -4);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       if (cr != NULL)
-        show_layout (cr, layout, x, y + height);
-      height += layout_height (layout) + style->gap;
+        os_slip_show_layout (cr, layout, x, y + height);
+      height += os_slip_layout_height (layout) + style->gap;
     }
   qr = draw_qr (self, cr, x + width - column, y, column, NULL);
 
@@ -747,7 +670,7 @@ flow_add_intro (Flow *f)
     }
   paragraphs = intro_paragraphs (self);
   for (int i = 0; paragraphs[i] != NULL; i++)
-    flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, paragraphs[i]);
+    flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, paragraphs[i]);
 }
 
 /* The table of documents received */
@@ -785,40 +708,26 @@ draw_table_row (OsSlip        *self,
   double pad = self->style->cell_padding;
   double columns[N_COLUMNS];
   PangoLayout *cells[N_COLUMNS];
-  double height = 0;
+  double height;
 
   table_columns (self, width, columns);
   for (int i = 0; i < N_COLUMNS; i++)
     {
       gboolean name = i == 1 && !row->header;
 
-      cells[i] = slip_layout (self, FONT_TABLE, row->cells[i], columns[i] - 2 * pad,
+      cells[i] = slip_layout (self, OS_SLIP_FONT_TABLE, row->cells[i], columns[i] - 2 * pad,
                               name ? PANGO_ALIGN_LEFT : PANGO_ALIGN_CENTER);
       if (name)
         {
           pango_layout_set_height (cells[i], -self->style->max_name_lines);
           pango_layout_set_ellipsize (cells[i], PANGO_ELLIPSIZE_END);
         }
-      height = MAX (height, layout_height (cells[i]));
     }
-  height += 2 * pad;
+  height = os_slip_row_height (cells, N_COLUMNS, pad);
 
+  /* Headings sit in the middle of their cells, entries at the top. */
   if (cr != NULL)
-    {
-      double cell_x = x;
-
-      cairo_set_line_width (cr, self->style->rule);
-      for (int i = 0; i < N_COLUMNS; i++)
-        {
-          /* Headings sit in the middle of their cells, entries at the top. */
-          double offset = row->header ? (height - layout_height (cells[i])) / 2 : pad;
-
-          cairo_rectangle (cr, cell_x, y, columns[i], height);
-          cairo_stroke (cr);
-          show_layout (cr, cells[i], cell_x + pad, y + offset);
-          cell_x += columns[i];
-        }
-    }
+    os_slip_draw_row (cr, cells, columns, N_COLUMNS, x, y, height, self->style->rule, pad, row->header);
 
   for (int i = 0; i < N_COLUMNS; i++)
     g_object_unref (cells[i]);
@@ -870,7 +779,7 @@ document_row (TableRow         *row,
               int               number,
               OsRecordDocument *doc)
 {
-  g_autofree char *name = g_strdup (value_or_dots (doc->name));
+  g_autofree char *name = g_strdup (os_slip_or_dots (doc->name));
 
   /* A name is one paragraph whatever was typed into it. */
   g_strdelimit (name, "\r\n\t", ' ');
@@ -891,8 +800,8 @@ flow_add_documents (Flow       *f,
 {
   OsSlip *self = f->self;
   g_autofree char *markup = g_markup_escape_text (heading, -1);
-  g_autoptr(PangoLayout) layout = slip_layout (self, FONT_BODY, markup, f->width, PANGO_ALIGN_LEFT);
-  double keep = layout_height (layout) + draw_table_header (self, NULL, f->x, 0, f->width, NULL);
+  g_autoptr(PangoLayout) layout = slip_layout (self, OS_SLIP_FONT_BODY, markup, f->width, PANGO_ALIGN_LEFT);
+  double keep = os_slip_layout_height (layout) + draw_table_header (self, NULL, f->x, 0, f->width, NULL);
 
   if (self->documents->len > 0)
     {
@@ -929,7 +838,7 @@ flow_add_documents (Flow       *f,
       g_autofree char *legend = g_markup_printf_escaped ("<i>%s</i>",
         _("BC: bản chính; SC: bản sao chứng thực; PT: bản photocopy."));
 
-      flow_add_text (f, FONT_SMALL, PANGO_ALIGN_LEFT, 0, legend);
+      flow_add_text (f, OS_SLIP_FONT_SMALL, PANGO_ALIGN_LEFT, 0, legend);
     }
 }
 
@@ -951,23 +860,22 @@ draw_signature (OsSlip     *self,
                 const char *title,
                 const char *name)
 {
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n<i>%s</i>", title,
-                                                     _("(Ký và ghi rõ họ tên)"));
-  g_autoptr(PangoLayout) layout = slip_layout (self, FONT_BODY, markup, width, PANGO_ALIGN_CENTER);
-  double height = layout_height (layout) + self->style->signature_space;
+  g_autofree char *markup = os_slip_signature_markup (title, NULL);
+  g_autoptr(PangoLayout) layout = slip_layout (self, OS_SLIP_FONT_BODY, markup, width, PANGO_ALIGN_CENTER);
+  double height = os_slip_layout_height (layout) + self->style->signature_space;
 
   if (cr != NULL)
-    show_layout (cr, layout, x, y);
+    os_slip_show_layout (cr, layout, x, y);
 
   if (name != NULL && *name != '\0')
     {
       g_autofree char *name_markup = g_markup_printf_escaped ("<b>%s</b>", name);
-      g_autoptr(PangoLayout) name_layout = slip_layout (self, FONT_BODY, name_markup, width,
+      g_autoptr(PangoLayout) name_layout = slip_layout (self, OS_SLIP_FONT_BODY, name_markup, width,
                                                         PANGO_ALIGN_CENTER);
 
       if (cr != NULL)
-        show_layout (cr, name_layout, x, y + height);
-      height += layout_height (name_layout);
+        os_slip_show_layout (cr, name_layout, x, y + height);
+      height += os_slip_layout_height (name_layout);
     }
 
   return height;
@@ -1011,7 +919,7 @@ flow_add_item (Flow       *f,
 {
   g_autofree char *markup = g_markup_printf_escaped ("%d. %s %s", ++*number, label, value);
 
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, markup);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, markup);
 }
 
 static void
@@ -1038,7 +946,7 @@ flow_add_receipt (Flow *f)
   number = self->book_number > 0 ? g_strdup_printf ("%d", self->book_number) : g_strdup (DOTS);
   book = g_markup_printf_escaped ("%s %s, %s %s", _("Vào Sổ theo dõi hồ sơ, Quyển số:"), volume,
                                   _("Số thứ tự:"), number);
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, book);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, book);
 }
 
 /* The reason, one paragraph per line, numbered when there are several. For the
@@ -1080,7 +988,7 @@ flow_add_reason (Flow     *f,
     {
       /* Room to write the reason by hand. */
       for (int i = 0; i < 3; i++)
-        flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, DOTS DOTS DOTS);
+        flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, DOTS DOTS DOTS);
       return;
     }
 
@@ -1091,12 +999,12 @@ flow_add_reason (Flow     *f,
       gboolean numbered = items->len > 1 && !g_unichar_isdigit (first) &&
                           first != '-' && first != '+' && first != 0x2022 && first != 0x2013;
       g_autofree char *number = numbered ? g_strdup_printf ("%u. ", i + 1) : g_strdup ("");
-      g_autoptr(PangoLayout) number_layout = slip_layout (self, FONT_BODY, number, -1,
+      g_autoptr(PangoLayout) number_layout = slip_layout (self, OS_SLIP_FONT_BODY, number, -1,
                                                           PANGO_ALIGN_LEFT);
       g_autofree char *markup = g_markup_printf_escaped ("%s%s", number, line);
 
       /* Wrapped lines hang under the text, clear of the number. */
-      flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, layout_width (number_layout), markup);
+      flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, os_slip_layout_width (number_layout), markup);
     }
 }
 
@@ -1113,23 +1021,23 @@ flow_add_supplement (Flow *f)
   g_autofree char *contact_markup = NULL;
   g_autofree char *desk = desk_and_agency (self);
 
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, heading);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, heading);
   flow_add_reason (f, why);
 
   reason = g_markup_printf_escaped ("<b>%s</b> %s", _("Lý do:"),
                                     why->len > 0 ? why->str
                                                  : _("Hồ sơ chưa đầy đủ, chưa hợp lệ theo quy định."));
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, reason);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, reason);
 
   rules = g_markup_escape_text (_("Quý ông/bà có thể tham khảo các quy định về thủ tục hành chính "
                                   "này tại Cổng Dịch vụ công quốc gia (dichvucong.gov.vn)."), -1);
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, rules);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, rules);
 
   contact = g_strdup_printf (_("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên "
                                "hệ với %s, %s để được hướng dẫn."),
-                             value_or_dots (self->officer), desk);
+                             os_slip_or_dots (self->officer), desk);
   contact_markup = g_markup_escape_text (contact, -1);
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, contact_markup);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, contact_markup);
 }
 
 static void
@@ -1144,9 +1052,9 @@ flow_add_refusal (Flow *f)
   g_autofree char *closing = g_markup_escape_text (_("Xin thông báo cho ông/bà được biết và "
                                                      "thực hiện./."), -1);
 
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, markup);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, markup);
   flow_add_reason (f, NULL);
-  flow_add_text (f, FONT_BODY, PANGO_ALIGN_LEFT, 0, closing);
+  flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_LEFT, 0, closing);
 }
 
 /* Lays out (and paints the page f->target of) one copy. */
@@ -1155,17 +1063,17 @@ slip_run (Flow *f)
 {
   OsSlip *self = f->self;
   const char *label = copy_label (self, f->copy);
-  g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", slip_title (self->kind));
+  g_autofree char *title = g_markup_printf_escaped ("<b>%s</b>", os_slip_kind_get_title (self->kind));
   Signatures signatures = { .name = self->officer };
 
   flow_add_box (f, draw_header, NULL);
   f->y += self->style->gap;
-  flow_add_text (f, FONT_TITLE, PANGO_ALIGN_CENTER, 0, title);
+  flow_add_text (f, OS_SLIP_FONT_TITLE, PANGO_ALIGN_CENTER, 0, title);
   if (label != NULL)
     {
       g_autofree char *markup = g_markup_printf_escaped ("<i>(%s)</i>", label);
 
-      flow_add_text (f, FONT_BODY, PANGO_ALIGN_CENTER, 0, markup);
+      flow_add_text (f, OS_SLIP_FONT_BODY, PANGO_ALIGN_CENTER, 0, markup);
     }
   f->y += self->style->gap;
   flow_add_intro (f);
@@ -1241,18 +1149,7 @@ static char *
 format_date_line (const char *place,
                   gint64      instant)
 {
-  g_autoptr(GDateTime) local = NULL;
-
-  if (instant > 0)
-    local = os_datetime_local (instant);
-  else
-    local = g_date_time_new_now (os_datetime_zone ());
-
-  if (place == NULL || *place == '\0')
-    place = "……";
-  return g_strdup_printf (_("%s, ngày %02d tháng %02d năm %04d"), place,
-                          g_date_time_get_day_of_month (local), g_date_time_get_month (local),
-                          g_date_time_get_year (local));
+  return os_slip_format_date_line (place != NULL && *place != '\0' ? place : "……", instant);
 }
 
 static char *
@@ -1298,39 +1195,11 @@ slip_copy_record (OsSlip   *self,
 }
 
 static void
-slip_setup_text (OsSlip *self)
-{
-  cairo_font_options_t *options = cairo_font_options_create ();
-
-  self->font_map = pango_cairo_font_map_new ();
-  self->context = pango_font_map_create_context (self->font_map);
-  pango_cairo_context_set_resolution (self->context, 72.0);
-  pango_context_set_language (self->context, pango_language_from_string ("vi"));
-  /* Unhinted metrics and unrounded positions: the same line breaks at every scale. */
-  pango_context_set_round_glyph_positions (self->context, FALSE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  pango_cairo_context_set_font_options (self->context, options);
-  cairo_font_options_destroy (options);
-
-  for (int i = 0; i < N_FONTS; i++)
-    {
-      self->fonts[i] = pango_font_description_new ();
-      pango_font_description_set_family (self->fonts[i], self->style->family);
-      pango_font_description_set_size (self->fonts[i],
-                                       pango_units_from_double (self->style->sizes[i]));
-    }
-}
-
-static void
 os_slip_finalize (GObject *object)
 {
   OsSlip *self = (OsSlip *) object;
 
-  for (int i = 0; i < N_FONTS; i++)
-    g_clear_pointer (&self->fonts[i], pango_font_description_free);
-  g_clear_object (&self->context);
-  g_clear_object (&self->font_map);
+  os_slip_text_clear (&self->text);
   g_clear_pointer (&self->qr, QRcode_free);
   g_clear_pointer (&self->agency, os_agency_free);
   g_clear_pointer (&self->documents, g_ptr_array_unref);
@@ -1391,7 +1260,7 @@ os_slip_new (OsSlipKind      kind,
   if (*self->code != '\0')
     self->qr = QRcode_encodeString (self->code, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 
-  slip_setup_text (self);
+  os_slip_text_init (&self->text, self->style->family, self->style->sizes);
   slip_paginate (self);
 
   return self;
@@ -1442,7 +1311,7 @@ os_slip_get_title (OsSlip *self)
 {
   g_return_val_if_fail (OS_IS_SLIP (self), NULL);
 
-  return slip_title (self->kind);
+  return os_slip_kind_get_title (self->kind);
 }
 
 int
@@ -1510,15 +1379,8 @@ os_slip_draw_page (OsSlip  *self,
   slip_run (&f);
 
   if (self->copy_pages[copy] > 1)
-    {
-      int number = page - self->copy_first[copy] + 1;
-      g_autofree char *text = g_strdup_printf (_("Trang %d/%d"), number, self->copy_pages[copy]);
-      g_autofree char *markup = g_markup_escape_text (text, -1);
-      g_autoptr(PangoLayout) layout = slip_layout (self, FONT_SMALL, markup, f.width, PANGO_ALIGN_CENTER);
-      double y = self->page_height - self->style->margin_bottom / 2 - layout_height (layout) / 2;
-
-      show_layout (cr, layout, f.x, y);
-    }
+    os_slip_draw_page_number (&self->text, cr, page - self->copy_first[copy] + 1, self->copy_pages[copy],
+                              f.x, f.width, self->page_height, self->style->margin_bottom);
 
   cairo_restore (cr);
 }
@@ -1540,8 +1402,8 @@ slip_write_pdf (cairo_write_func_t   write,
 
   os_slip_get_page_size (self, &width, &height);
   surface = cairo_pdf_surface_create_for_stream (write, closure, width, height);
-  title = *self->code != '\0' ? g_strdup_printf ("%s – %s", slip_title (self->kind), self->code)
-                              : g_strdup (slip_title (self->kind));
+  title = *self->code != '\0' ? g_strdup_printf ("%s – %s", os_slip_kind_get_title (self->kind), self->code)
+                              : g_strdup (os_slip_kind_get_title (self->kind));
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR,
                                   "onestop " PACKAGE_VERSION);

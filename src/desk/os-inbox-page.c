@@ -9,6 +9,7 @@
 #include "os-datetime.h"
 #include "os-inbox-page.h"
 #include "os-store-process.h"
+#include "os-ui-util.h"
 
 #define INBOX_LIMIT 500
 
@@ -46,16 +47,14 @@ enum {
 static guint signals[N_SIGNALS];
 
 typedef enum {
-  COLUMN_URGENCY,
-  COLUMN_CODE,
-  COLUMN_APPLICANT,
-  COLUMN_PROCEDURE,
+  COLUMN_CODE = OS_UI_RECORD_CODE,
+  COLUMN_APPLICANT = OS_UI_RECORD_APPLICANT,
+  COLUMN_PROCEDURE = OS_UI_RECORD_PROCEDURE,
+  COLUMN_URGENCY = OS_UI_N_RECORD_COLUMNS,
   COLUMN_STEP,
   COLUMN_STEP_DUE,
   COLUMN_DUE,
 } Column;
-
-static const char *css_classes[] = { "due-ok", "due-near", "due-late" };
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
@@ -71,11 +70,7 @@ setup_cell (GtkSignalListItemFactory *factory,
       gtk_widget_set_halign (child, GTK_ALIGN_CENTER);
     }
   else
-    {
-      child = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (child), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-    }
+    child = os_ui_cell_label_new ();
   gtk_list_item_set_child (item, child);
 }
 
@@ -89,23 +84,6 @@ step_timing_css (OsStepTiming timing)
     case OS_STEP_TIMING_BEHIND:      return "due-late";
     case OS_STEP_TIMING_NONE:
     default:                         return NULL;
-    }
-}
-
-static const char *
-due_state_css (OsDueState state)
-{
-  switch (state)
-    {
-    case OS_DUE_STATE_IN_TIME:
-    case OS_DUE_STATE_EARLY:
-    case OS_DUE_STATE_ON_TIME:   return "due-ok";
-    case OS_DUE_STATE_NEAR_DUE:
-    case OS_DUE_STATE_PAUSED:    return "due-near";
-    case OS_DUE_STATE_OVERDUE:
-    case OS_DUE_STATE_LATE:      return "due-late";
-    case OS_DUE_STATE_NONE:
-    default:                     return NULL;
     }
 }
 
@@ -144,12 +122,7 @@ show_urgency (GtkImage     *image,
       gtk_widget_add_css_class (GTK_WIDGET (image), "warning");
     }
 
-  if (icon != NULL)
-    gtk_image_set_from_icon_name (image, icon);
-  else
-    gtk_image_clear (image);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (image), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  os_ui_image_set_status (image, icon, text);
 }
 
 static void
@@ -175,19 +148,12 @@ bind_cell (GtkSignalListItemFactory *factory,
       return;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (css_classes); i++)
-    gtk_widget_remove_css_class (child, css_classes[i]);
-
   switch (column)
     {
     case COLUMN_CODE:
-      text = os_record_get_code (record);
-      break;
     case COLUMN_APPLICANT:
-      text = os_record_get_applicant_name (record);
-      break;
     case COLUMN_PROCEDURE:
-      text = os_record_get_procedure_name (record);
+      text = os_ui_record_column_text (record, (OsUiRecordColumn) column);
       break;
     case COLUMN_STEP:
       text = state ? state->step_name : "";
@@ -211,7 +177,7 @@ bind_cell (GtkSignalListItemFactory *factory,
 
         text = owned = due != OS_DUE_STATE_NONE ? g_strdup_printf ("%s — %s", when, os_due_state_to_string (due))
                                                 : g_strdup (when);
-        css = due_state_css (due);
+        css = os_ui_due_state_css_class (due);
         break;
       }
     case COLUMN_URGENCY:
@@ -219,8 +185,7 @@ bind_cell (GtkSignalListItemFactory *factory,
       g_assert_not_reached ();
     }
 
-  if (css != NULL)
-    gtk_widget_add_css_class (child, css);
+  os_ui_set_due_css_class (child, css);
   gtk_label_set_label (GTK_LABEL (child), text ? text : "");
 }
 
@@ -231,18 +196,8 @@ add_column (OsInboxPage *self,
             int          fixed_width,
             gboolean     expand)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
-
-  g_object_set_data (G_OBJECT (factory), "page", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, column != COLUMN_URGENCY);
-  gtk_column_view_column_set_expand (view_column, expand);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, fixed_width);
-  gtk_column_view_append_column (self->column_view, view_column);
+  os_ui_column_view_add (self->column_view, title, self, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell),
+                         column, fixed_width, expand, column != COLUMN_URGENCY);
 }
 
 static void

@@ -20,6 +20,7 @@
 #include "os-process-layout.h"
 #include "os-process-palette.h"
 #include "os-text.h"
+#include "os-ui-util.h"
 
 #define SAVE_DELAY_MS 800
 #define ZOOM_STEP 1.2
@@ -518,9 +519,15 @@ update_title (OsProcessDesigner *self)
 static void
 update_zoom_label (OsProcessDesigner *self)
 {
-  g_autofree char *label = g_strdup_printf ("%d%%", (int) (os_process_canvas_get_zoom (self->canvas) * 100 + 0.5));
+  int percent = (int) (os_process_canvas_get_zoom (self->canvas) * 100 + 0.5);
+  g_autofree char *label = g_strdup_printf ("%d%%", percent);
+  /* Translators: the zoom button's name for screen readers; %d is the zoom in percent. */
+  g_autofree char *name = g_strdup_printf (_("Vừa khung nhìn (đang %d%%)"), percent);
 
   gtk_button_set_label (self->zoom_button, label);
+  /* Setting the label renames the button (GTK 4.8): give it back its name. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  name, -1);
 }
 
 static void
@@ -782,6 +789,9 @@ bind_procedure (GtkSignalListItemFactory *factory,
 
   gtk_label_set_label (GTK_LABEL (gtk_check_button_get_child (GTK_CHECK_BUTTON (check))),
                        os_procedure_get_name (procedure));
+  /* GTK 4.8 does not name a check button after a child label. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  os_procedure_get_name (procedure), -1);
   g_object_set_data (G_OBJECT (check), "binding", GINT_TO_POINTER (1));
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), uses_procedure (self, os_procedure_get_id (procedure)));
   g_object_set_data (G_OBJECT (check), "binding", NULL);
@@ -1235,13 +1245,9 @@ export_action (GtkWidget  *widget,
   if (self->chooser != NULL)
     return;
   g_strdelimit (name, "/\\", '-');
-  self->chooser = gtk_file_chooser_native_new (_("Xuất quy trình ra tệp BPMN"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Xuất"), _("_Hủy"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  self->chooser = os_ui_file_chooser_show (GTK_WINDOW (self), _("Xuất quy trình ra tệp BPMN"),
+                                           GTK_FILE_CHOOSER_ACTION_SAVE, _("_Xuất"), filter, name, FALSE,
+                                           G_CALLBACK (on_export_response), self);
 }
 
 static void
@@ -1254,12 +1260,9 @@ import_action (GtkWidget  *widget,
 
   if (self->chooser != NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new (_("Nhập quy trình từ tệp BPMN"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Nhập"), _("_Hủy"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_import_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  self->chooser = os_ui_file_chooser_show (GTK_WINDOW (self), _("Nhập quy trình từ tệp BPMN"),
+                                           GTK_FILE_CHOOSER_ACTION_OPEN, _("_Nhập"), filter, NULL, FALSE,
+                                           G_CALLBACK (on_import_response), self);
 }
 
 /* Publishing ------------------------------------------------------------------------- */
@@ -1456,12 +1459,7 @@ os_process_designer_dispose (GObject *object)
     os_store_save_process_draft (self->store, self->process, NULL);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  os_ui_file_chooser_clear (&self->chooser, self);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->save_id, g_source_remove);
   if (self->editor != NULL)

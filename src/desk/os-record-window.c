@@ -21,6 +21,7 @@
 #include "os-slip-process.h"
 #include "os-slip-window.h"
 #include "os-store-process.h"
+#include "os-ui-util.h"
 
 struct _OsRecordWindow
 {
@@ -1417,18 +1418,14 @@ attach_action (GtkWidget  *widget,
   if (self->chooser != NULL)
     return;
 
-  self->chooser = gtk_file_chooser_native_new (_("Đính kèm tệp"), GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Đính kèm"), _("_Hủy"));
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
   gtk_file_filter_set_name (filter, _("PDF và ảnh quét"));
   gtk_file_filter_add_mime_type (filter, "application/pdf");
   gtk_file_filter_add_mime_type (filter, "image/jpeg");
   gtk_file_filter_add_mime_type (filter, "image/png");
   gtk_file_filter_add_mime_type (filter, "image/tiff");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
-  g_signal_connect (self->chooser, "response", G_CALLBACK (on_chooser_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+  self->chooser = os_ui_file_chooser_show (GTK_WINDOW (self), _("Đính kèm tệp"), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                           _("_Đính kèm"), filter, NULL, TRUE, G_CALLBACK (on_chooser_response),
+                                           self);
 }
 
 static void
@@ -1681,12 +1678,7 @@ os_record_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
+  os_ui_file_chooser_clear (&self->chooser, self);
   g_clear_handle_id (&self->refill_id, g_source_remove);
   if (self->action_dialog != NULL)
     {

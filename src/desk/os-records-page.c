@@ -10,6 +10,7 @@
 #include "os-record-code.h"
 #include "os-record-list.h"
 #include "os-records-page.h"
+#include "os-ui-util.h"
 #include "os-window.h"
 
 struct _OsRecordsPage
@@ -44,10 +45,10 @@ enum {
 static guint signals[N_SIGNALS];
 
 typedef enum {
-  COLUMN_CODE,
-  COLUMN_APPLICANT,
-  COLUMN_PROCEDURE,
-  COLUMN_RECEIVED,
+  COLUMN_CODE = OS_UI_RECORD_CODE,
+  COLUMN_APPLICANT = OS_UI_RECORD_APPLICANT,
+  COLUMN_PROCEDURE = OS_UI_RECORD_PROCEDURE,
+  COLUMN_RECEIVED = OS_UI_N_RECORD_COLUMNS,
   COLUMN_DUE,
   COLUMN_STATUS,
   COLUMN_DUE_STATE,
@@ -59,37 +60,12 @@ static const OsDueState due_filters[] = {
   OS_DUE_STATE_PAUSED, OS_DUE_STATE_EARLY, OS_DUE_STATE_ON_TIME, OS_DUE_STATE_LATE,
 };
 
-static const char *
-due_state_css_class (OsDueState state)
-{
-  switch (state)
-    {
-    case OS_DUE_STATE_IN_TIME:
-    case OS_DUE_STATE_EARLY:
-    case OS_DUE_STATE_ON_TIME:
-      return "due-ok";
-    case OS_DUE_STATE_NEAR_DUE:
-    case OS_DUE_STATE_PAUSED:
-      return "due-near";
-    case OS_DUE_STATE_OVERDUE:
-    case OS_DUE_STATE_LATE:
-      return "due-late";
-    case OS_DUE_STATE_NONE:
-    default:
-      return NULL;
-    }
-}
-
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
             gpointer                  user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  gtk_list_item_set_child (item, os_ui_cell_label_new ());
 }
 
 static void
@@ -103,11 +79,8 @@ bind_cell (GtkSignalListItemFactory *factory,
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   g_autofree char *owned = NULL;
   const char *text = NULL;
-  const char *css_classes[] = { "due-ok", "due-near", "due-late" };
 
-  for (guint i = 0; i < G_N_ELEMENTS (css_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (label), css_classes[i]);
-
+  os_ui_set_due_css_class (GTK_WIDGET (label), NULL);
   if (record == NULL)
     {
       gtk_label_set_label (label, "");
@@ -117,13 +90,9 @@ bind_cell (GtkSignalListItemFactory *factory,
   switch (column)
     {
     case COLUMN_CODE:
-      text = os_record_get_code (record);
-      break;
     case COLUMN_APPLICANT:
-      text = os_record_get_applicant_name (record);
-      break;
     case COLUMN_PROCEDURE:
-      text = os_record_get_procedure_name (record);
+      text = os_ui_record_column_text (record, (OsUiRecordColumn) column);
       break;
     case COLUMN_RECEIVED:
       text = owned = os_datetime_format (os_record_get_received_at (record), TRUE);
@@ -138,11 +107,9 @@ bind_cell (GtkSignalListItemFactory *factory,
       {
         OsDueState state = os_record_compute_due_state (record, os_record_list_get_now (self->list),
                                                         os_record_list_get_near_due_at (self->list));
-        const char *css = due_state_css_class (state);
 
         text = os_due_state_to_string (state);
-        if (css != NULL)
-          gtk_widget_add_css_class (GTK_WIDGET (label), css);
+        os_ui_set_due_css_class (GTK_WIDGET (label), os_ui_due_state_css_class (state));
         break;
       }
     case COLUMN_SYNC:
@@ -160,18 +127,8 @@ add_column (OsRecordsPage *self,
             int            fixed_width,
             gboolean       expand)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) view_column = NULL;
-
-  g_object_set_data (G_OBJECT (factory), "page", self);
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
-  view_column = gtk_column_view_column_new (title, g_object_ref (factory));
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  gtk_column_view_column_set_expand (view_column, expand);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, fixed_width);
-  gtk_column_view_append_column (self->column_view, view_column);
+  os_ui_column_view_add (self->column_view, title, self, G_CALLBACK (setup_cell), G_CALLBACK (bind_cell),
+                         column, fixed_width, expand, TRUE);
 }
 
 /* The sync column: an icon with its meaning as tooltip and accessible label. */
@@ -202,9 +159,7 @@ show_sync_state (GtkImage          *image,
       text = _("Đang chờ gửi lên máy chủ");
       break;
     }
-  gtk_image_set_from_icon_name (image, icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (image), text);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  os_ui_image_set_status (image, icon, text);
 }
 
 static void

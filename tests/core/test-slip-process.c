@@ -14,28 +14,13 @@
 
 #include "os-slip-process.h"
 #include "os-test-util.h"
+#include "slip-test.h"
 
 static const char * const tools[] = { "pdftotext", "pdfinfo", NULL };
 #define TOOLS_MISSING "poppler-utils is not installed"
 
 #define CODE "000.00.06.H56-231027-0361"
 #define APPLICANT "Nguyễn Thị Ánh Tuyết"
-
-static gint64
-local_instant (int year, int month, int day, int hour, int minute)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-  g_autoptr(GDateTime) time = g_date_time_new (tz, year, month, day, hour, minute, 0);
-
-  return g_date_time_to_unix (time);
-}
-
-static OsAgency *
-make_agency (void)
-{
-  return os_agency_new ("000.00.06.H56", "UBND Phường Ba Đình", "UBND Thành phố Hà Nội",
-                        "Hà Nội", "Bộ phận Một cửa");
-}
 
 static OsRecord *
 make_record (const char *code,
@@ -50,8 +35,8 @@ make_record (const char *code,
   os_record_set_address (record, "Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình");
   os_record_set_sets (record, 1);
   os_record_set_officer (record, "Trần Văn Hùng");
-  os_record_set_received_at (record, local_instant (2023, 10, day, 8, 15));
-  os_record_set_due_at (record, local_instant (2023, 11, 1, 16, 30));
+  os_record_set_received_at (record, slip_test_instant (2023, 10, day, 8, 15));
+  os_record_set_due_at (record, slip_test_instant (2023, 11, 1, 16, 30));
   os_record_set_status (record, OS_STATUS_PROCESSING);
 
   return record;
@@ -133,52 +118,6 @@ new_state (void)
   return state;
 }
 
-/* Text of the PDF (every page), white space runs as one space. */
-static char *
-pdf_text (const char *path,
-          int         page)
-{
-  g_autofree char *first = g_strdup_printf ("%d", page > 0 ? page : 1);
-  g_autofree char *last = g_strdup_printf ("%d", page > 0 ? page : 9999);
-  const char *argv[] = { "pdftotext", "-f", first, "-l", last, path, "-", NULL };
-  g_autofree char *raw = os_test_run_tool (argv);
-  g_autofree char *text = g_utf8_normalize (raw, -1, G_NORMALIZE_NFC);
-  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n\f", -1);
-  GString *joined = g_string_new (NULL);
-
-  for (int i = 0; words[i] != NULL; i++)
-    {
-      if (*words[i] == '\0')
-        continue;
-      if (joined->len > 0)
-        g_string_append_c (joined, ' ');
-      g_string_append (joined, words[i]);
-    }
-  return g_string_free (joined, FALSE);
-}
-
-static int
-pdf_pages (const char *path)
-{
-  const char *argv[] = { "pdfinfo", path, NULL };
-  g_autofree char *info = os_test_run_tool (argv);
-  const char *pages = strstr (info, "\nPages:");
-
-  g_assert_nonnull (pages);
-  return atoi (pages + strlen ("\nPages:"));
-}
-
-static int
-count (const char *haystack,
-       const char *needle)
-{
-  int n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-  return n;
-}
-
 /* Writes @slip with a plain cairo PDF surface (what the desk's export does too, through
  * os_slip_export_pdf) and returns the path. */
 static char *
@@ -214,7 +153,7 @@ test_extension (void)
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsRecord) record = make_record (CODE, 27);
   g_autoptr(OsSlip) slip = NULL;
   OsProcessState *state = new_state ();
@@ -223,9 +162,9 @@ test_extension (void)
     return;
 
   state->extended = TRUE;
-  state->original_due_at = local_instant (2023, 11, 1, 16, 30);
+  state->original_due_at = slip_test_instant (2023, 11, 1, 16, 30);
   state->extension_reason = g_strdup ("Cần xác minh thêm thông tin tại nơi cư trú");
-  os_record_set_due_at (record, local_instant (2023, 11, 8, 16, 30));
+  os_record_set_due_at (record, slip_test_instant (2023, 11, 8, 16, 30));
   os_record_take_process_state (record, state);
 
   slip = os_slip_new_extension (record, agency);
@@ -236,8 +175,8 @@ test_extension (void)
   dir = os_test_make_dir ("slip-process-XXXXXX");
   path = g_build_filename (dir, "mau-04.pdf", NULL);
   g_assert_true (os_slip_export_pdf (slip, path, NULL));
-  g_assert_cmpint (pdf_pages (path), ==, 1);
-  text = pdf_text (path, 0);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, 1);
+  text = slip_test_pdf_text (path, 0, FALSE);
   g_assert_nonnull (strstr (text, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"));
   g_assert_nonnull (strstr (text, CODE));
   g_assert_nonnull (strstr (text, "Đăng ký khai sinh"));
@@ -255,23 +194,23 @@ test_control (void)
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsRecord) record = make_record (CODE, 27);
   g_autoptr(OsProcess) process = make_process ();
   g_autoptr(OsSlip) slip = NULL;
   OsProcessState *state = new_state ();
-  gint64 due = local_instant (2023, 10, 28, 17, 0);
+  gint64 due = slip_test_instant (2023, 10, 28, 17, 0);
 
   if (!os_test_have_tools (tools, TOOLS_MISSING))
     return;
 
   /* Early (the day before), on time (that day), late (the day after), a rolled-back
    * hand-off and its roll-back (no rows), an assignment (a row). */
-  add_entry (state, OS_ACTION_HAND_OVER, local_instant (2023, 10, 27, 9, 5), "s1", "s2", "", "", due, FALSE);
-  add_entry (state, OS_ACTION_ASSIGN, local_instant (2023, 10, 28, 10, 40), "s2", "s3", "lan", "", due, FALSE);
-  add_entry (state, OS_ACTION_PROCESS, local_instant (2023, 10, 29, 15, 20), "s3", "s4", "", "", due, TRUE);
-  add_entry (state, OS_ACTION_ROLLBACK, local_instant (2023, 10, 29, 15, 30), "s4", "s3", "", "Nhầm", 0, FALSE);
-  add_entry (state, OS_ACTION_PROCESS, local_instant (2023, 10, 30, 14, 0), "s3", "s4", "", "", due, FALSE);
+  add_entry (state, OS_ACTION_HAND_OVER, slip_test_instant (2023, 10, 27, 9, 5), "s1", "s2", "", "", due, FALSE);
+  add_entry (state, OS_ACTION_ASSIGN, slip_test_instant (2023, 10, 28, 10, 40), "s2", "s3", "lan", "", due, FALSE);
+  add_entry (state, OS_ACTION_PROCESS, slip_test_instant (2023, 10, 29, 15, 20), "s3", "s4", "", "", due, TRUE);
+  add_entry (state, OS_ACTION_ROLLBACK, slip_test_instant (2023, 10, 29, 15, 30), "s4", "s3", "", "Nhầm", 0, FALSE);
+  add_entry (state, OS_ACTION_PROCESS, slip_test_instant (2023, 10, 30, 14, 0), "s3", "s4", "", "", due, FALSE);
   os_record_take_process_state (record, state);
 
   slip = os_slip_new_control (record, process, agency);
@@ -279,23 +218,23 @@ test_control (void)
 
   dir = os_test_make_dir ("slip-process-XXXXXX");
   path = write_pdf (slip, dir, "mau-05.pdf");
-  text = pdf_text (path, 0);
+  text = slip_test_pdf_text (path, 0, FALSE);
   g_assert_nonnull (strstr (text, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"));
   g_assert_nonnull (strstr (text, CODE));
   g_assert_nonnull (strstr (text, APPLICANT));
   /* One row per hand-off: three times. */
-  g_assert_cmpint (count (text, "27/10/2023 09:05"), ==, 1);
-  g_assert_cmpint (count (text, "28/10/2023 10:40"), ==, 1);
-  g_assert_cmpint (count (text, "30/10/2023 14:00"), ==, 1);
-  g_assert_cmpint (count (text, "29/10/2023 15:20"), ==, 0);
-  g_assert_cmpint (count (text, "29/10/2023 15:30"), ==, 0);
-  g_assert_cmpint (count (text, "Sớm hạn"), ==, 1);
+  g_assert_cmpint (slip_test_count (text, "27/10/2023 09:05"), ==, 1);
+  g_assert_cmpint (slip_test_count (text, "28/10/2023 10:40"), ==, 1);
+  g_assert_cmpint (slip_test_count (text, "30/10/2023 14:00"), ==, 1);
+  g_assert_cmpint (slip_test_count (text, "29/10/2023 15:20"), ==, 0);
+  g_assert_cmpint (slip_test_count (text, "29/10/2023 15:30"), ==, 0);
+  g_assert_cmpint (slip_test_count (text, "Sớm hạn"), ==, 1);
   g_assert_nonnull (strstr (text, "Đúng hạn"));
   g_assert_nonnull (strstr (text, "Quá hạn"));
   g_assert_nonnull (strstr (text, "Thụ lý"));
   g_assert_nonnull (strstr (text, "lan"));
   g_assert_nonnull (strstr (text, "Người giao ký"));
-  g_assert_cmpint (pdf_pages (path), ==, 1);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, 1);
   done_with (dir);
 }
 
@@ -306,7 +245,7 @@ test_control_continues (void)
   g_autofree char *path = NULL;
   g_autofree char *last = NULL;
   g_autofree char *all = NULL;
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsRecord) record = make_record (CODE, 27);
   g_autoptr(OsProcess) process = make_process ();
   g_autoptr(OsSlip) slip = NULL;
@@ -317,7 +256,7 @@ test_control_continues (void)
     return;
 
   for (int i = 0; i < 40; i++)
-    add_entry (state, OS_ACTION_REVIEW, local_instant (2023, 10, 27, 8, 0) + i * 600,
+    add_entry (state, OS_ACTION_REVIEW, slip_test_instant (2023, 10, 27, 8, 0) + i * 600,
                i % 2 ? "s3" : "s4", i % 2 ? "s4" : "s3", "", "Trả lại để xử lý lại", 0, FALSE);
   os_record_take_process_state (record, state);
 
@@ -326,16 +265,16 @@ test_control_continues (void)
   g_assert_cmpint (pages, >, 1);
   dir = os_test_make_dir ("slip-process-XXXXXX");
   path = write_pdf (slip, dir, "mau-05-long.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, pages);
-  all = pdf_text (path, 0);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, pages);
+  all = slip_test_pdf_text (path, 0, FALSE);
   /* Every hand-off once (10-minute steps from 08:00), the headings on every page. */
   for (int i = 0; i < 40; i++)
     {
       g_autofree char *when = g_strdup_printf ("27/10/2023 %02d:%02d", 8 + i / 6, (i % 6) * 10);
-      g_assert_cmpint (count (all, when), ==, 1);
+      g_assert_cmpint (slip_test_count (all, when), ==, 1);
     }
-  g_assert_cmpint (count (all, "Người giao ký"), ==, pages);
-  last = pdf_text (path, pages);
+  g_assert_cmpint (slip_test_count (all, "Người giao ký"), ==, pages);
+  last = slip_test_pdf_text (path, pages, FALSE);
   g_assert_nonnull (strstr (last, "(tiếp theo)"));
   g_assert_nonnull (strstr (last, CODE));
   done_with (dir);
@@ -348,7 +287,7 @@ test_book (void)
   g_autofree char *path = NULL;
   g_autofree char *all = NULL;
   g_autofree char *second = NULL;
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(OsSlip) slip = NULL;
   double width, height;
@@ -363,7 +302,7 @@ test_book (void)
 
       g_ptr_array_add (records, make_record (code, 1 + i % 28));
     }
-  slip = os_slip_new_book (records, local_instant (2023, 10, 1, 0, 0), local_instant (2023, 11, 1, 0, 0), agency);
+  slip = os_slip_new_book (records, slip_test_instant (2023, 10, 1, 0, 0), slip_test_instant (2023, 11, 1, 0, 0), agency);
   g_assert_cmpstr (os_slip_get_title (slip), ==, "SỔ THEO DÕI HỒ SƠ");
   os_slip_get_page_size (slip, &width, &height);
   g_assert_cmpfloat (width, >, height);   /* landscape */
@@ -373,18 +312,18 @@ test_book (void)
   dir = os_test_make_dir ("slip-process-XXXXXX");
   path = g_build_filename (dir, "mau-06.pdf", NULL);
   g_assert_true (os_slip_export_pdf (slip, path, NULL));
-  g_assert_cmpint (pdf_pages (path), ==, pages);
-  all = pdf_text (path, 0);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, pages);
+  all = slip_test_pdf_text (path, 0, FALSE);
   g_assert_nonnull (strstr (all, "SỔ THEO DÕI HỒ SƠ"));
   g_assert_nonnull (strstr (all, "Từ ngày 01/10/2023 đến ngày 31/10/2023"));
   for (int i = 0; i < 60; i++)
     {
       g_autofree char *code = g_strdup_printf ("-%04d", i + 1);
-      g_assert_cmpint (count (all, code), ==, 1);
+      g_assert_cmpint (slip_test_count (all, code), ==, 1);
     }
   /* The headings repeat on every page. */
-  g_assert_cmpint (count (all, "Lĩnh vực"), ==, pages);
-  second = pdf_text (path, 2);
+  g_assert_cmpint (slip_test_count (all, "Lĩnh vực"), ==, pages);
+  second = slip_test_pdf_text (path, 2, FALSE);
   g_assert_nonnull (strstr (second, "(tiếp theo)"));
   g_assert_nonnull (strstr (second, "Mã hồ sơ"));
   done_with (dir);

@@ -15,6 +15,7 @@
 #include "os-error.h"
 #include "os-slip.h"
 #include "os-test-util.h"
+#include "slip-test.h"
 
 /* The tools that read back what was written. */
 static const char * const tools[] = { "pdftotext", "pdfinfo", "pdftoppm", "zbarimg", NULL };
@@ -33,24 +34,6 @@ static const char * const tools[] = { "pdftotext", "pdfinfo", "pdftoppm", "zbari
 #define TITLE_REFUSAL "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"
 
 /* Fixtures */
-
-static gint64
-local_instant (int year, int month, int day, int hour, int minute)
-{
-  g_autoptr(GTimeZone) tz = g_time_zone_new_identifier ("Asia/Ho_Chi_Minh");
-  g_autoptr(GDateTime) time = NULL;
-
-  g_assert_nonnull (tz);
-  time = g_date_time_new (tz, year, month, day, hour, minute, 0);
-  return g_date_time_to_unix (time);
-}
-
-static OsAgency *
-make_agency (void)
-{
-  return os_agency_new ("000.00.06.H56", "UBND Phường Ba Đình", "UBND Thành phố Hà Nội",
-                        "Hà Nội", "Bộ phận Một cửa");
-}
 
 static OsRecord *
 make_record (void)
@@ -75,8 +58,8 @@ make_record (void)
   os_record_add_document (record, "Tờ khai đăng ký khai sinh theo mẫu", 1, 0, 0);
   os_record_add_document (record, "Giấy chứng sinh do cơ sở y tế cấp", 1, 0, 0);
   os_record_add_document (record, "Giấy chứng nhận kết hôn của cha mẹ", 0, 1, 1);
-  os_record_set_received_at (record, local_instant (2023, 10, 27, 8, 15));
-  os_record_set_due_at (record, local_instant (2023, 11, 1, 16, 30));
+  os_record_set_received_at (record, slip_test_instant (2023, 10, 27, 8, 15));
+  os_record_set_due_at (record, slip_test_instant (2023, 11, 1, 16, 30));
   os_record_set_reason (record,
                         "Thiếu bản sao Giấy chứng nhận kết hôn của cha mẹ\n"
                         "Tờ khai chưa ghi quê quán của người mẹ\n"
@@ -86,44 +69,6 @@ make_record (void)
 }
 
 /* Tools */
-
-
-
-/* Text of page @page (from 1; 0 for all), NFC, every run of white space one space. */
-static char *
-pdf_text (const char *path,
-          int         page)
-{
-  g_autofree char *first = g_strdup_printf ("%d", page > 0 ? page : 1);
-  g_autofree char *last = g_strdup_printf ("%d", page > 0 ? page : 9999);
-  const char *argv[] = { "pdftotext", "-layout", "-f", first, "-l", last, path, "-", NULL };
-  g_autofree char *raw = os_test_run_tool (argv);
-  g_autofree char *text = g_utf8_normalize (raw, -1, G_NORMALIZE_NFC);
-  g_auto(GStrv) words = g_strsplit_set (text, " \t\r\n\f", -1);
-  GString *joined = g_string_new (NULL);
-
-  for (int i = 0; words[i] != NULL; i++)
-    {
-      if (*words[i] == '\0')
-        continue;
-      if (joined->len > 0)
-        g_string_append_c (joined, ' ');
-      g_string_append (joined, words[i]);
-    }
-
-  return g_string_free (joined, FALSE);
-}
-
-static int
-pdf_pages (const char *path)
-{
-  const char *argv[] = { "pdfinfo", path, NULL };
-  g_autofree char *info = os_test_run_tool (argv);
-  const char *pages = strstr (info, "\nPages:");
-
-  g_assert_nonnull (pages);
-  return atoi (pages + strlen ("\nPages:"));
-}
 
 static void
 pdf_page_size (const char *path,
@@ -162,18 +107,6 @@ decode_qr_pdf (const char *path,
 
   g_unlink (png);
   return decoded;
-}
-
-static guint
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
 }
 
 #define assert_contains(haystack, needle) G_STMT_START { \
@@ -342,7 +275,7 @@ static void
 test_receipt_a4 (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_A4, record, agency);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
@@ -373,14 +306,14 @@ test_receipt_a4 (void)
   g_assert_cmpstr (qr_png, ==, CODE "\n");
 
   path = export (slip, dir, "receipt.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, 2);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, 2);
   pdf_page_size (path, &width, &height);
   g_assert_cmpfloat_with_epsilon (width, 595.28, 0.5);
   g_assert_cmpfloat_with_epsilon (height, 841.89, 0.5);
 
   /* Two copies, the same but for the label. */
-  page1 = pdf_text (path, 1);
-  page2 = pdf_text (path, 2);
+  page1 = slip_test_pdf_text (path, 1, TRUE);
+  page2 = slip_test_pdf_text (path, 2, TRUE);
   assert_receipt_details (page1);
   assert_receipt_details (page2);
   assert_contains (page1, LABEL_1);
@@ -403,7 +336,7 @@ static void
 test_receipt_roll (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = NULL;
   g_autoptr(OsSlip) post = NULL;
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
@@ -430,12 +363,12 @@ test_receipt_roll (void)
     goto out;
 
   path = export (slip, dir, "receipt-roll.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, 1);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, 1);
   pdf_page_size (path, &pdf_width, &pdf_height);
   g_assert_cmpfloat_with_epsilon (pdf_width, width, 0.5);
   g_assert_cmpfloat_with_epsilon (pdf_height, height, 0.5);
 
-  text = pdf_text (path, 0);
+  text = slip_test_pdf_text (path, 0, TRUE);
   assert_receipt_details (text);
   assert_not_contains (text, "Liên 1");
   assert_not_contains (text, "Liên 2");
@@ -446,7 +379,7 @@ test_receipt_roll (void)
   os_record_set_delivery (record, OS_DELIVERY_POST);
   post = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_ROLL_80MM, record, agency);
   post_path = export (post, dir, "receipt-post.pdf");
-  post_text = pdf_text (post_path, 0);
+  post_text = slip_test_pdf_text (post_path, 0, TRUE);
   assert_contains (post_text, "Nhận kết quả tại: Qua dịch vụ bưu chính");
 
 out:
@@ -459,7 +392,7 @@ check_notice (OsSlipKind     kind,
               const char    *png_name)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (kind, format, record, agency);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *png = build_path (png_name);
@@ -482,8 +415,8 @@ check_notice (OsSlipKind     kind,
     goto out;
 
   path = export (slip, dir, "notice.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, 1);
-  text = pdf_text (path, 0);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, 1);
+  text = slip_test_pdf_text (path, 0, TRUE);
   assert_applicant_and_request (text);
   assert_contains (text, title);
   assert_contains (text, "Thiếu bản sao Giấy chứng nhận kết hôn của cha mẹ");
@@ -573,7 +506,7 @@ static void
 test_receipt_many_documents (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = NULL;
   g_autoptr(OsSlip) roll = NULL;
   g_autoptr(OsSlip) short_roll = NULL;
@@ -618,11 +551,11 @@ test_receipt_many_documents (void)
     goto out;
 
   path = export (slip, dir, "long.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, n_pages);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, n_pages);
 
   for (int page = 1; page <= n_pages; page++)
     {
-      g_autofree char *text = pdf_text (path, page);
+      g_autofree char *text = slip_test_pdf_text (path, page, TRUE);
       gboolean first_copy = page <= per_copy;
       int in_copy = first_copy ? page : page - per_copy;
       g_autofree char *numbering = g_strdup_printf ("Trang %d/%d", in_copy, per_copy);
@@ -649,21 +582,21 @@ test_receipt_many_documents (void)
     }
 
   /* Every document once in each copy; the absurd one is cut short. */
-  all = pdf_text (path, 0);
+  all = slip_test_pdf_text (path, 0, TRUE);
   for (int i = 1; i <= 30; i++)
     {
       g_autofree char *marker = g_strdup_printf ("GT%02d ", i);
 
-      g_assert_cmpuint (count_occurrences (all, marker), ==, 2);
+      g_assert_cmpuint (slip_test_count (all, marker), ==, 2);
     }
 
   roll_path = export (roll, dir, "long-roll.pdf");
-  roll_text = pdf_text (roll_path, 0);
+  roll_text = slip_test_pdf_text (roll_path, 0, TRUE);
   for (int i = 1; i <= 30; i++)
     {
       g_autofree char *marker = g_strdup_printf ("GT%02d ", i);
 
-      g_assert_cmpuint (count_occurrences (roll_text, marker), ==, 1);
+      g_assert_cmpuint (slip_test_count (roll_text, marker), ==, 1);
     }
   assert_contains (roll_text, DUE);
 
@@ -675,7 +608,7 @@ static void
 test_refusal_long_reason (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = NULL;
   g_autoptr(GString) reason = g_string_new (NULL);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
@@ -697,8 +630,8 @@ test_refusal_long_reason (void)
     goto out;
 
   path = export (slip, dir, "refusal.pdf");
-  g_assert_cmpint (pdf_pages (path), ==, n_pages);
-  last = pdf_text (path, n_pages);
+  g_assert_cmpint (slip_test_pdf_pages (path), ==, n_pages);
+  last = slip_test_pdf_text (path, n_pages, TRUE);
   assert_contains (last, "60. Điểm 60:");
   assert_contains (last, "NGƯỜI TIẾP NHẬN HỒ SƠ");
   assert_contains (last, "(tiếp theo)");
@@ -711,7 +644,7 @@ static void
 test_export_missing_dir (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_A4, record, agency);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *missing = g_build_filename (dir, "không-có", NULL);
@@ -733,7 +666,7 @@ static void
 test_export_replaces (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_REFUSAL, OS_PAPER_ROLL_80MM, record, agency);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "phiếu.pdf", NULL);
@@ -759,20 +692,20 @@ static void
 test_snapshot (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_RECEIPT, OS_PAPER_ROLL_80MM, record, agency);
   g_autofree char *dir = os_test_make_dir ("test-slip-XXXXXX");
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
 
   os_record_set_applicant_name (record, "Người Khác");
-  os_record_set_due_at (record, local_instant (2024, 1, 2, 9, 0));
+  os_record_set_due_at (record, slip_test_instant (2024, 1, 2, 9, 0));
 
   if (!os_test_have_tools (tools, TOOLS_MISSING))
     goto out;
 
   path = export (slip, dir, "receipt.pdf");
-  text = pdf_text (path, 0);
+  text = slip_test_pdf_text (path, 0, TRUE);
   assert_contains (text, APPLICANT);
   assert_contains (text, DUE);
   assert_not_contains (text, "Người Khác");
@@ -805,7 +738,7 @@ static void
 test_draw_scaled (void)
 {
   g_autoptr(OsRecord) record = make_record ();
-  g_autoptr(OsAgency) agency = make_agency ();
+  g_autoptr(OsAgency) agency = slip_test_agency ();
   g_autoptr(OsSlip) slip = os_slip_new (OS_SLIP_SUPPLEMENT, OS_PAPER_A4, record, agency);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 298, 421);
   cairo_t *cr = cairo_create (surface);

@@ -16,6 +16,7 @@
 #include "os-process-layout.h"
 #include "os-process-palette.h"
 #include "desk-test.h"
+#include "../core/process-demo.h"
 #include "os-test-util.h"
 
 typedef struct
@@ -28,48 +29,22 @@ typedef struct
   OsProcess         *process;
 } Fixture;
 
-static void
-add_step (OsProcess  *process,
-          const char *id,
-          const char *name,
-          const char *role,
-          guint       abilities,
-          int         budget,
-          double      x)
-{
-  OsProcessStep step = { (char *) id, (char *) name, (char *) "", (char *) role, budget, abilities, x, 96 };
-
-  os_process_insert_step (process, -1, &step);
-}
-
-static void
-add_link (OsProcess  *process,
-          const char *id,
-          const char *from,
-          const char *to,
-          OsOutcome   outcome)
-{
-  OsProcessLink link = { (char *) id, (char *) from, (char *) to, outcome };
-
-  os_process_insert_link (process, -1, &link);
-}
-
 /* Tiếp nhận → Thụ lý → Thẩm định → Trả kết quả, with a rework link back: valid. */
 static OsProcess *
 four_steps (void)
 {
   OsProcess *process = os_process_new ("Quy trình thử");
 
-  add_step (process, "s1", "Tiếp nhận", OS_ROLE_RECEPTION, OS_STEP_CAN_HAND_OVER, 1, 48);
-  add_step (process, "s2", "Thụ lý", OS_ROLE_SPECIALIST, OS_STEP_CAN_PROCESS, 4, 288);
-  add_step (process, "s3", "Thẩm định", OS_ROLE_HEAD, OS_STEP_CAN_REVIEW, 2, 528);
-  add_step (process, "s4", "Trả kết quả", OS_ROLE_RECEPTION, OS_STEP_CAN_RETURN | OS_STEP_CAN_COLLECT_FEE, 1, 768);
+  demo_add_step (process, "s1", "Tiếp nhận", OS_ROLE_RECEPTION, OS_STEP_CAN_HAND_OVER, 1, 48, 96);
+  demo_add_step (process, "s2", "Thụ lý", OS_ROLE_SPECIALIST, OS_STEP_CAN_PROCESS, 4, 288, 96);
+  demo_add_step (process, "s3", "Thẩm định", OS_ROLE_HEAD, OS_STEP_CAN_REVIEW, 2, 528, 96);
+  demo_add_step (process, "s4", "Trả kết quả", OS_ROLE_RECEPTION, OS_STEP_CAN_RETURN | OS_STEP_CAN_COLLECT_FEE, 1, 768, 96);
   os_process_set_start (process, "s1");
-  add_link (process, "l1", "s1", "s2", OS_OUTCOME_ACCEPT);
-  add_link (process, "l2", "s2", "s3", OS_OUTCOME_ACCEPT);
-  add_link (process, "l3", "s3", "s4", OS_OUTCOME_ACCEPT);
-  add_link (process, "l4", "s3", "s2", OS_OUTCOME_REWORK);
-  add_link (process, "l5", "s2", "s4", OS_OUTCOME_REFUSE);
+  demo_add_link (process, "l1", "s1", "s2", OS_OUTCOME_ACCEPT);
+  demo_add_link (process, "l2", "s2", "s3", OS_OUTCOME_ACCEPT);
+  demo_add_link (process, "l3", "s3", "s4", OS_OUTCOME_ACCEPT);
+  demo_add_link (process, "l4", "s3", "s2", OS_OUTCOME_REWORK);
+  demo_add_link (process, "l5", "s2", "s4", OS_OUTCOME_REFUSE);
   return process;
 }
 
@@ -77,15 +52,9 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(OsProcess) process = four_steps ();
 
-  f->dir = g_dir_make_tmp ("onestop-designer-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "desk.sqlite3", NULL);
-  f->store = os_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = desk_test_open_store ("onestop-designer-XXXXXX", &f->dir);
 
   f->designer = os_process_designer_new (f->store, NULL);
   os_process_designer_set_process (f->designer, process);
@@ -105,9 +74,7 @@ fixture_tear_down (Fixture       *f,
 {
   desk_test_close_windows ();
   desk_test_iterate ();
-  g_clear_object (&f->store);
-  os_test_remove_tree (f->dir);
-  g_free (f->dir);
+  desk_test_remove_store (&f->store, &f->dir);
 }
 
 static guint
@@ -422,10 +389,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  desk_test_init (&argc, &argv);
 
   g_test_add ("/designer/open", Fixture, NULL, fixture_set_up, test_open, fixture_tear_down);
   g_test_add ("/designer/edit", Fixture, NULL, fixture_set_up, test_edit, fixture_tear_down);

@@ -24,30 +24,17 @@
 
 #define GOOD_QR "001090012345|123456789|Nguyễn Thị Ánh Tuyết|05091990|Nữ|Số 12 ngõ 34 phố Đội Cấn, Phường Ba Đình, Thành phố Hà Nội|15082021"
 
-typedef struct
-{
-  char      *dir;
-  OsStore   *store;
-  GtkWidget *window;
-} Fixture;
+typedef DeskTestFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("onestop-desk-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "desk.sqlite3", NULL);
-  f->store = os_store_open (path, &error);
-  g_assert_no_error (error);
+  desk_test_fixture_open (f, "onestop-desk-XXXXXX");
   g_assert_true (os_demo_load_catalogue (f->store, &error));
   g_assert_no_error (error);
-
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
 }
 
 
@@ -55,21 +42,14 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  desk_test_close_windows ();
-  g_clear_object (&f->store);
-  os_test_remove_tree (f->dir);
-  g_assert_false (g_file_test (f->dir, G_FILE_TEST_EXISTS));
-  g_free (f->dir);
+  desk_test_fixture_close (f);
 }
 
 static void
 show (Fixture   *f,
       GtkWidget *child)
 {
-  gtk_window_set_child (GTK_WINDOW (f->window), child);
-  gtk_window_present (GTK_WINDOW (f->window));
-  while (!gtk_widget_get_mapped (child))
-    g_main_context_iteration (NULL, TRUE);
+  desk_test_show (GTK_WINDOW (f->window), child);
 }
 
 static GObject *
@@ -782,11 +762,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
   set_up_sane ();
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  desk_test_init (&argc, &argv);
 
   g_test_add ("/desk/reception/qr", Fixture, NULL, fixture_set_up, test_reception_qr, fixture_tear_down);
   g_test_add ("/desk/reception/save", Fixture, NULL, fixture_set_up, test_reception_save, fixture_tear_down);

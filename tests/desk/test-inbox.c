@@ -19,39 +19,24 @@
 #include "desk-test.h"
 #include "os-test-util.h"
 
-typedef struct
-{
-  char      *dir;
-  OsStore   *store;
-  GtkWidget *window;
-} Fixture;
+typedef DeskTestFixture Fixture;
 
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  f->dir = os_test_make_dir ("onestop-inbox-XXXXXX");
-  path = g_build_filename (f->dir, "desk.sqlite3", NULL);
-  f->store = os_store_open (path, &error);
-  g_assert_no_error (error);
+  desk_test_fixture_open (f, "onestop-inbox-XXXXXX");
   g_assert_true (os_demo_populate (f->store, 300, 20, g_get_real_time () / G_USEC_PER_SEC, &error));
   g_assert_no_error (error);
-
-  f->window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  desk_test_close_windows ();
-  g_clear_object (&f->store);
-  os_test_remove_tree (f->dir);
-  g_free (f->dir);
+  desk_test_fixture_close (f);
 }
 
 static OsInboxPage *
@@ -59,11 +44,8 @@ show_inbox (Fixture *f)
 {
   GtkWidget *page = g_object_new (OS_TYPE_INBOX_PAGE, NULL);
 
-  gtk_window_set_child (GTK_WINDOW (f->window), page);
-  gtk_window_present (GTK_WINDOW (f->window));
   os_inbox_page_set_store (OS_INBOX_PAGE (page), f->store);
-  while (!gtk_widget_get_mapped (page))
-    g_main_context_iteration (NULL, TRUE);
+  desk_test_show (GTK_WINDOW (f->window), page);
   return OS_INBOX_PAGE (page);
 }
 
@@ -128,6 +110,25 @@ open_record (Fixture  *f,
   gtk_window_present (GTK_WINDOW (window));
   desk_test_iterate ();
   return window;
+}
+
+/* The first record of @page offering @action (in *@record), opened in its window (in
+ * *@window) with the dialog of @action. */
+static OsActionDialog *
+open_action (Fixture         *f,
+             OsInboxPage     *page,
+             OsAction         action,
+             OsRecord       **record,
+             OsRecordWindow **window)
+{
+  OsActionDialog *dialog;
+
+  *record = find_with_action (f, os_inbox_page_get_model (page), action);
+  g_assert_nonnull (*record);
+  *window = open_record (f, *record);
+  dialog = os_record_window_open_action (*window, action);
+  g_assert_nonnull (dialog);
+  return dialog;
 }
 
 static void
@@ -247,13 +248,8 @@ test_action_moves_record (Fixture       *f,
   page = show_inbox (f);
   model = os_inbox_page_get_model (page);
   before = os_inbox_page_get_count (page);
-  record = find_with_action (f, model, OS_ACTION_SIGN);
-  g_assert_nonnull (record);
+  dialog = open_action (f, page, OS_ACTION_SIGN, &record, &window);
   id = os_record_get_id (record);
-
-  window = open_record (f, record);
-  dialog = os_record_window_open_action (window, OS_ACTION_SIGN);
-  g_assert_nonnull (dialog);
   g_assert_true (os_action_dialog_set_outcome (dialog, OS_OUTCOME_ACCEPT));
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   g_assert_true (os_action_dialog_apply (dialog));
@@ -280,7 +276,7 @@ test_conflict_keeps_input (Fixture       *f,
                            gconstpointer  data)
 {
   OsInboxPage *page = show_inbox (f);
-  g_autoptr(OsRecord) record = find_with_action (f, os_inbox_page_get_model (page), OS_ACTION_WITHDRAW);
+  g_autoptr(OsRecord) record = NULL;
   g_autoptr(OsActionRequest) other = NULL;
   g_autoptr(OsRecord) moved = NULL;
   g_autoptr(GError) error = NULL;
@@ -288,10 +284,7 @@ test_conflict_keeps_input (Fixture       *f,
   OsActionDialog *dialog;
   gint64 version;
 
-  g_assert_nonnull (record);
-  window = open_record (f, record);
-  dialog = os_record_window_open_action (window, OS_ACTION_WITHDRAW);
-  g_assert_nonnull (dialog);
+  dialog = open_action (f, page, OS_ACTION_WITHDRAW, &record, &window);
   g_assert_true (os_action_dialog_field_visible (dialog, "reason"));
   os_action_dialog_set_field (dialog, "reason", "Công dân xin rút hồ sơ để bổ sung sau");
 
@@ -327,7 +320,7 @@ test_extend_offers_apology (Fixture       *f,
                             gconstpointer  data)
 {
   OsInboxPage *page = show_inbox (f);
-  g_autoptr(OsRecord) record = find_with_action (f, os_inbox_page_get_model (page), OS_ACTION_EXTEND);
+  g_autoptr(OsRecord) record = NULL;
   g_autoptr(OsRecord) saved = NULL;
   g_autofree char *new_due = NULL;
   OsRecordWindow *window;
@@ -336,10 +329,7 @@ test_extend_offers_apology (Fixture       *f,
   OsProcessState *state;
   GDate date;
 
-  g_assert_nonnull (record);
-  window = open_record (f, record);
-  dialog = os_record_window_open_action (window, OS_ACTION_EXTEND);
-  g_assert_nonnull (dialog);
+  dialog = open_action (f, page, OS_ACTION_EXTEND, &record, &window);
   g_assert_true (os_action_dialog_field_visible (dialog, "new-due"));
   g_assert_true (os_action_dialog_field_visible (dialog, "reason"));
   g_assert_true (os_action_dialog_field_visible (dialog, "print"));
@@ -389,11 +379,7 @@ test_supplement_prints_reason (Fixture       *f,
 
   /* The standalone officer (every role: a head may act on an assigned step). */
   page = show_inbox (f);
-  record = find_with_action (f, os_inbox_page_get_model (page), OS_ACTION_PROCESS);
-  g_assert_nonnull (record);
-  window = open_record (f, record);
-  dialog = os_record_window_open_action (window, OS_ACTION_PROCESS);
-  g_assert_nonnull (dialog);
+  dialog = open_action (f, page, OS_ACTION_PROCESS, &record, &window);
   g_assert_true (os_action_dialog_set_outcome (dialog, OS_OUTCOME_SUPPLEMENT));
   g_assert_true (os_action_dialog_field_visible (dialog, "reason"));
   g_assert_true (os_action_dialog_field_visible (dialog, "print"));
@@ -434,10 +420,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_setenv ("NO_AT_BRIDGE", "1", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  desk_test_init (&argc, &argv);
 
   g_test_add ("/inbox/lists-waiting", Fixture, NULL, fixture_set_up, test_inbox_lists_waiting, fixture_tear_down);
   g_test_add ("/inbox/record-offers-engine-actions", Fixture, NULL, fixture_set_up,
