@@ -234,3 +234,134 @@ def open_record(search, code):
     ui.type_into(search, code)
     ui.press_key(ui.KEY_RETURN)
     return ui.wait_for('a window titled %r' % code, lambda: ui.frame_named(code))
+
+
+# Pointer drags and other windows (test-process) -----------------------------------------
+
+def _xdotool(*args):
+    import subprocess
+    return subprocess.run(['xdotool'] + [str(a) for a in args], stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, check=True,
+                          timeout=30).stdout.decode()
+
+
+def pointer_at():
+    """Where the pointer is: (x, y)."""
+    fields = dict(f.split(':', 1) for f in _xdotool('getmouselocation').split() if ':' in f)
+    return int(fields['x']), int(fields['y'])
+
+
+def move_pointer(x, y):
+    """Moves the pointer and waits until X has it there.  (xdotool's --sync waits for
+    ever when the pointer is already at the target: then there is nothing to do.)"""
+    x, y = int(round(x)), int(round(y))
+    if pointer_at() != (x, y):
+        _xdotool('mousemove', '--sync', x, y)
+
+
+def pointer_drag(x0, y0, x1, y1, steps=8):
+    """A real drag with the left button, as a hand makes it (TESTING.md): press at
+    (x0, y0), a short pause, then `steps` moves toward (x1, y1) ~50 ms apart, release.
+    Jumping straight to the target would cancel a drag-and-drop (no target seen)."""
+    import time
+    move_pointer(x0, y0)
+    _xdotool('mousedown', 1)
+    try:
+        time.sleep(0.15)
+        for i in range(1, steps + 1):
+            move_pointer(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps)
+            time.sleep(0.05)
+        time.sleep(0.1)
+    finally:
+        _xdotool('mouseup', 1)
+
+
+def value_after(root, title):
+    """The text of the label right after the label `title` (an AdwActionRow's subtitle
+    after its title), or None."""
+    texts = labels_in(root)
+    for i, text in enumerate(texts[:-1]):
+        if text == title:
+            return texts[i + 1]
+    return None
+
+
+def frame_with_label(text, exclude=()):
+    """The application's window showing a label with exactly that text (windows without
+    a title, such as AdwMessageDialog)."""
+    for f in ui.frames():
+        if any(f is e for e in exclude):
+            continue
+        if text in labels_in(f):
+            return f
+    return None
+
+
+def export_slip(slip, suggested, directory, exclude=()):
+    """"Xuất PDF" in a slip window: checks the file dialog suggests `suggested`, saves it
+    into directory, waits for the file and the "Đã lưu" toast; returns the path."""
+    import os
+
+    def dialog():
+        for f in ui.frames():
+            if f is slip or any(f is e for e in exclude) or name_of(f) != 'Xuất phiếu ra PDF':
+                continue
+            if find(f, Atspi.Role.TEXT, None) is not None or find(f, Atspi.Role.ENTRY, None) is not None:
+                return f
+        return None
+
+    def name_entry(d):
+        for e in find_all(d, lambda a: role_of(a) in (Atspi.Role.TEXT, Atspi.Role.ENTRY) and
+                          ui.has_state(a, Atspi.StateType.EDITABLE)):
+            if text_of(e).endswith('.pdf'):
+                return e
+        return None
+
+    ui.activate(ui.button_containing(slip, 'Xuất PDF'))
+    d = ui.wait_for('the "Xuất phiếu ra PDF" file dialog', dialog)
+    entry = ui.wait_for('the file name field', lambda: name_entry(d))
+    if text_of(entry) != suggested:
+        raise Failure('the dialog suggests %r, expected %r' % (text_of(entry), suggested))
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, suggested)
+    ui.focus(entry)
+    ui.set_text(entry, path)
+    ui.wait_for('the path in the name field', lambda: text_of(entry) == path)
+    ui.press_key(ui.KEY_RETURN)
+    ui.wait_for('the PDF file %s' % path, lambda: os.path.exists(path) and os.path.getsize(path) > 0)
+    ui.wait_window_gone('Xuất phiếu ra PDF')
+    ui.wait_for('the "Đã lưu" toast', lambda: toast_shown(slip, 'Đã lưu %s.' % suggested))
+    return path
+
+
+def close_slip_titled(slip, title):
+    """Like close_slip, for any slip window (title: its window title, shown in its
+    header): the "Đã lưu" toast first, then Escape with the pointer over the window."""
+    header = [a for a in find_all(slip, lambda a: role_of(a) == Atspi.Role.LABEL)
+              if text_of(a) == title][0]
+    ui.click(header)
+    toast = (find(slip, Atspi.Role.NOTIFICATION) or find(slip, Atspi.Role.ALERT) or
+             find(slip, None, 'AdwToastWidget'))
+    if toast is not None:
+        buttons = find_all(toast, lambda a: role_of(a) == Atspi.Role.PUSH_BUTTON and
+                           ui.has_state(a, Atspi.StateType.VISIBLE))
+        if buttons:
+            ui.activate(buttons[-1])
+            ui.wait_for('the toast to go', lambda: not toast_shown(slip, 'Đã lưu'))
+    ui.press_key(ui.KEY_ESCAPE)
+    ui.wait_window_gone(title)
+    ui.wait_for('the window %r to close on Escape' % title, lambda: ui.frame_named(title) is None)
+
+
+def window_offset(frame, title):
+    """Where the window's content starts on the X screen.  GTK 4.8 reports places within
+    the window's content; without a compositor its X window is larger by an even margin
+    round it (5 px here), which a big target hides and a 10 px handle does not."""
+    import re as _re
+    xid = _xdotool('search', '--onlyvisible', '--name',
+                   '^' + _re.sub(r'([][.*+?(){}|^$\\])', r'\\\1', title) + '$').split()[0]
+    geometry = _xdotool('getwindowgeometry', xid)
+    px, py = map(int, _re.search(r'Position: (-?\d+),(-?\d+)', geometry).groups())
+    w, h = map(int, _re.search(r'Geometry: (\d+)x(\d+)', geometry).groups())
+    ext = ui.extents(frame)
+    return px + (w - ext.width) // 2, py + (h - ext.height) // 2
