@@ -561,6 +561,66 @@ stand_at (OsProcessState      *state,
   state->step_due_at = due;
 }
 
+/* Whether @t falls in a session of a working day; @minutes: its local minutes after
+ * midnight (-1 on a day off). */
+static gboolean
+in_office (OsDemoGenerator *self,
+           gint64           t,
+           int             *minutes)
+{
+  int ms, me, as, ae;
+  g_autoptr(GDateTime) local = os_datetime_local (t);
+  GDate date = os_datetime_local_date (t);
+
+  os_calendar_get_office_hours (self->calendar, &ms, &me, &as, &ae);
+  *minutes = g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
+  if (!os_calendar_is_working_day (self->calendar, &date))
+    *minutes = -1;
+  return *minutes >= 0 && ((*minutes >= ms && *minutes < me) || (*minutes >= as && *minutes < ae));
+}
+
+/* @t moved into office hours of a working day, within [@lower, @upper]: to the next
+ * session's start (plus up to 40 minutes taken from @t), or else back to the end of the
+ * session before; unchanged when neither fits. Sample officers act at work, not at one in
+ * the morning. */
+static gint64
+office_time (OsDemoGenerator *self,
+             gint64           t,
+             gint64           lower,
+             gint64           upper)
+{
+  int ms, me, as, ae, minutes;
+  const gint64 offset = (t % 2400 + 2400) % 2400;
+  gint64 candidate;
+
+  os_calendar_get_office_hours (self->calendar, &ms, &me, &as, &ae);
+  candidate = t - t % 60;
+  for (int i = 0; i < 32 && candidate <= upper; i++)
+    {
+      if (in_office (self, candidate, &minutes))
+        return candidate >= lower ? candidate : t;
+      if (minutes >= 0 && minutes < ms)
+        candidate += (gint64) (ms - minutes) * 60 + offset;
+      else if (minutes >= 0 && minutes >= me && minutes < as)
+        candidate += (gint64) (as - minutes) * 60 + offset;
+      else
+        candidate += (gint64) (24 * 60 - MAX (minutes, 0) + ms) * 60 + offset;
+    }
+  candidate = t - t % 60;
+  for (int i = 0; i < 32 && candidate >= lower; i++)
+    {
+      if (in_office (self, candidate, &minutes))
+        return candidate <= upper ? candidate : t;
+      if (minutes >= ae)
+        candidate -= (gint64) (minutes - ae + 1) * 60 + offset;
+      else if (minutes >= me && minutes < as)
+        candidate -= (gint64) (minutes - me + 1) * 60 + offset;
+      else
+        candidate -= (gint64) (MAX (minutes, 0) + 24 * 60 - ae + 1) * 60 + offset;
+    }
+  return t;
+}
+
 /* Places a record still in progress on @process as its status says, with the actions that
  * brought it there: received → the first step; in progress → one of the steps after it
  * (some behind schedule, the specialist's step assigned, often to the settings' officer);
@@ -627,12 +687,17 @@ place_on_process (OsDemoGenerator *self,
     }
   else
     entered = received + (gint64) ((end - received) * g_rand_double_range (r, 0.3, 0.8));  /* ...some do not */
+  if (k > 0)
+    entered = office_time (self, entered, received + 60 * k, end);
+  if (status == OS_STATUS_RESOLVED)
+    os_record_set_finished_at (record, entered);   /* signed in office hours */
   entered = CLAMP (entered, received + 60 * k, MAX (received + 60 * k, end));
   g_array_append_val (times, received);
   for (guint i = 1; i < k; i++)
     {
       gint64 t = received + (gint64) ((entered - received) * (i + g_rand_double_range (r, -0.3, 0.3)) / k);
 
+      t = office_time (self, t, g_array_index (times, gint64, i - 1) + 60, entered - 60 * (gint64) (k - i));
       t = MAX (t, g_array_index (times, gint64, i - 1) + 60);
       g_array_append_val (times, t);
     }
@@ -672,7 +737,8 @@ place_on_process (OsDemoGenerator *self,
       {
         OsProcessLink *link = os_process_find_outcome (process, step->id, OS_OUTCOME_SUPPLEMENT);
         OsProcessStep *back = link ? os_process_find_step (process, link->to) : NULL;
-        gint64 at = MIN (self->now - 60, entered + g_rand_int_range (r, 600, 8 * 3600));
+        gint64 at = MIN (self->now - 60,
+                         office_time (self, entered + g_rand_int_range (r, 600, 8 * 3600), entered + 60, self->now - 60));
 
         if (back == NULL)
           {
@@ -692,7 +758,8 @@ place_on_process (OsDemoGenerator *self,
 
     case OS_STATUS_PAYMENT:
       {
-        gint64 at = MIN (self->now - 60, entered + g_rand_int_range (r, 600, 8 * 3600));
+        gint64 at = MIN (self->now - 60,
+                         office_time (self, entered + g_rand_int_range (r, 600, 8 * 3600), entered + 60, self->now - 60));
 
         add_entry (state, OS_ACTION_REQUEST_PAYMENT, OS_OUTCOME_ACCEPT, at, holder ? holder : worker_for (self, step),
                    step, step, holder, NULL, state->step_due_at);
