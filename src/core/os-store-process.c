@@ -206,6 +206,7 @@ os_store_write_process (OsStore    *self,
 {
   OsProcessState *state = os_record_get_process_state (record);
   g_autofree char *text = NULL;
+  g_autofree char *co_processors = NULL;
   sqlite3_stmt *stmt;
 
   if (state != NULL)
@@ -214,11 +215,17 @@ os_store_write_process (OsStore    *self,
 
       text = node_to_text (node);
     }
+  if (state != NULL && state->co_processors != NULL && state->co_processors[0] != NULL)
+    {
+      g_autofree char *joined = g_strjoinv (",", state->co_processors);
+
+      co_processors = g_strdup_printf (",%s,", joined);
+    }
 
   stmt = os_store_cached (self,
                           "UPDATE records SET process = ?2, process_id = ?3, process_version = ?4, step_id = ?5, "
-                          "step_name = ?6, step_unit = ?7, step_role = ?8, assignee = ?9, step_due_at = ?10 "
-                          "WHERE local_id = ?1",
+                          "step_name = ?6, step_unit = ?7, step_role = ?8, assignee = ?9, step_due_at = ?10, "
+                          "co_processors = ?11 WHERE local_id = ?1",
                           error);
   if (stmt == NULL)
     return FALSE;
@@ -232,6 +239,7 @@ os_store_write_process (OsStore    *self,
   bind_text (stmt, 8, state ? state->step_role : NULL);
   bind_text (stmt, 9, state ? state->assignee : NULL);
   sqlite3_bind_int64 (stmt, 10, state && state->step_id && *state->step_id ? state->step_due_at : 0);
+  bind_text (stmt, 11, co_processors);
   if (!step_done (self, stmt, error))
     return FALSE;
 
@@ -995,7 +1003,8 @@ strv_to_json (char **strv)
 
 /* ?1 username, ?2 roles (JSON array), ?3 units (JSON array). */
 #define INBOX_WHERE \
-  "r.step_id <> '' AND (r.assignee = ?1 OR (r.assignee = '' AND " \
+  "r.step_id <> '' AND (r.assignee = ?1 OR " \
+  "(r.co_processors <> '' AND instr (r.co_processors, ',' || ?1 || ',') > 0) OR (r.assignee = '' AND " \
   "r.step_role IN (SELECT value FROM json_each (?2)) AND " \
   "(r.step_unit = '' OR r.step_unit IN (SELECT value FROM json_each (?3)))))"
 

@@ -66,11 +66,10 @@ OsRecord   *os_store_apply_action            (OsStore          *self,
 gint64      os_store_get_record_version      (OsStore          *self,
                                               const char       *record_id);
 
-/* Records waiting for @actor (assigned to them, or unassigned at a step of their role and
- * unit), most urgent first: overdue and behind-schedule first, then by the nearer of the
- * step deadline and the due date; then results ready to hand back; paused records last.
- * At most @limit. OsRecord items
- * with their process state. */
+/* Records waiting for @actor (assigned to them or to them as a co-processor, or unassigned
+ * at a step of their role and unit), most urgent first: overdue and behind-schedule first,
+ * then by the nearer of the step deadline and the due date; then results ready to hand
+ * back; paused records last. At most @limit. OsRecord items with their process state. */
 GPtrArray  *os_store_list_inbox              (OsStore          *self,
                                               const OsActor    *actor,
                                               guint             limit,

@@ -566,6 +566,20 @@ test_inbox (Fixture *f, gconstpointer data)
   assert_inbox (f->store, elsewhere, (const char *[]) { NULL });
   assert_inbox (f->store, leader, (const char *[]) { NULL });
 
+  /* A co-processor of an assigned record sees it too (records.co_processors, 0007). */
+  {
+    OsProcessState *state = os_record_get_process_state (r1);
+    const char *co[] = { "dokhai", NULL };
+
+    g_assert_nonnull (state);
+    g_strfreev (state->co_processors);
+    state->co_processors = g_strdupv ((char **) co);
+    g_assert_true (os_store_write_process (f->store, os_record_get_local_id (r1), r1, &error));
+    g_assert_no_error (error);
+    assert_inbox (f->store, khai, (const char *[]) { "Chưa phân công", "Đã phân công", NULL });
+    assert_inbox (f->store, elsewhere, (const char *[]) { NULL });
+  }
+
   /* The limit. */
   {
     g_autoptr(GPtrArray) one = os_store_list_inbox (f->store, reception, 1, &error);
@@ -879,7 +893,7 @@ test_migrate_from_v5 (Fixture *f, gconstpointer data)
 
   store = os_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (os_store_get_schema_version (store), ==, 6);
+  g_assert_cmpint (os_store_get_schema_version (store), ==, os_store_get_latest_version ());
   g_assert_cmpint (os_store_count_records (store), ==, 1);
   record = os_store_find_record_by_code (store, AGENCY "-261123-0001", &error);
   g_assert_no_error (error);
