@@ -533,7 +533,7 @@ os_application_init (OsApplication *self)
     { "win.search", { "<Control>f", NULL } },
     { "app.sync-now", { "F5", NULL } },
     { "app.show-refused", { "<Control><Shift>e", NULL } },
-    { "app.designer", { "<Control><Shift>d", NULL } },
+    { "app.designer", { "<Control><Shift>t", NULL } },   /* not D: GTK 4.8 opens its inspector on Ctrl+Shift+D */
     { "window.close", { "<Control>w", NULL } },
   };
 

@@ -42,7 +42,7 @@ ACTION_IDS = ['hand_over', 'process', 'sign', 'return']
 
 PLAN = [
     'the main window appears',
-    'Ctrl+Shift+D opens the designer, Ctrl+N starts a new process, it gets its name',
+    'Ctrl+Shift+T opens the designer, Ctrl+N starts a new process, it gets its name',
     'four palette rows dragged onto the canvas make four steps, left to right',
     'three drags from connector handles link the steps; no blocking problem remains',
     'the procedure is ticked and the process published as version 1',
@@ -127,8 +127,8 @@ def step_open_designer():
     win = state['win']
     # Keys go to the window under the pointer (no window manager): the main window's search.
     ui.click(find(win, Atspi.Role.ENTRY, 'Tìm thủ tục'))
-    ui.press_combo((Atspi.ModifierType.CONTROL, Atspi.ModifierType.SHIFT), ord('d'))
-    d = ui.wait_for('the designer window after Ctrl+Shift+D', designer)
+    ui.press_combo((Atspi.ModifierType.CONTROL, Atspi.ModifierType.SHIFT), ord('t'))
+    d = ui.wait_for('the designer window after Ctrl+Shift+T', designer)
     c = ui.wait_for('the canvas on screen', lambda: ui.extents(canvas(d)).width > 300 and canvas(d))
     # The designer opens on the catalogue's demo process (there even with ONESTOP_NO_DEMO).
     # Ctrl+N (with the pointer over the designer) makes a new draft and saves it at once.
