@@ -95,11 +95,11 @@ os_action_to_string (OsAction action)
     case OS_ACTION_REVIEW: return _("Thẩm định");
     case OS_ACTION_SIGN: return _("Ký duyệt");
     case OS_ACTION_COLLECT_FEE: return _("Thu phí, lệ phí");
-    case OS_ACTION_REQUEST_PAYMENT: return _("Yêu cầu thực hiện nghĩa vụ tài chính");
+    case OS_ACTION_REQUEST_PAYMENT: return C_("action", "Yêu cầu thực hiện nghĩa vụ tài chính");
     case OS_ACTION_RESUME: return _("Tiếp tục xử lý");
     case OS_ACTION_RETURN: return _("Trả kết quả");
     case OS_ACTION_WITHDRAW: return _("Rút hồ sơ");
-    case OS_ACTION_STOP: return _("Dừng xử lý");
+    case OS_ACTION_STOP: return C_("action", "Dừng xử lý");
     case OS_ACTION_EXTEND: return _("Gia hạn");
     case OS_ACTION_ROLLBACK: return _("Thu hồi");
     case OS_ACTION_NONE:
