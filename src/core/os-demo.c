@@ -240,6 +240,7 @@ struct _OsDemoGenerator
   GPtrArray  *procedures;
   GRand      *rand;
   GArray     *days;       /* working days (GDate) between start and now */
+  int         last_minutes; /* office minutes of the last day that are past at now */
   char       *locality;   /* "Phường X, Thành phố Y" of the demo agency */
   gint64      now;
   guint       total;
@@ -318,6 +319,24 @@ os_demo_generator_new (OsStore *store,
   for (; g_date_compare (&day, &last) <= 0; g_date_add_days (&day, 1))
     if (os_calendar_is_working_day (self->calendar, &day))
       g_array_append_val (self->days, day);
+
+  /* The last day counts only up to now: its records are spread over the office time that
+   * has passed (none before the office opens: then the day is left out), so every record
+   * is received before now and exactly @total are made at any hour. */
+  {
+    int ms, me, as, ae;
+    int minutes = g_date_time_get_hour (le) * 60 + g_date_time_get_minute (le);
+
+    os_calendar_get_office_hours (self->calendar, &ms, &me, &as, &ae);
+    self->last_minutes = CLAMP (minutes - ms, 0, me - ms) + CLAMP (minutes - as, 0, ae - as);
+    if (self->days->len > 0 &&
+        g_date_compare (&g_array_index (self->days, GDate, self->days->len - 1), &last) == 0 &&
+        self->last_minutes == 0)
+      g_array_set_size (self->days, self->days->len - 1);
+    else if (self->days->len == 0 ||
+             g_date_compare (&g_array_index (self->days, GDate, self->days->len - 1), &last) != 0)
+      self->last_minutes = (me - ms) + (ae - as);
+  }
 
   return self;
 }
@@ -809,7 +828,7 @@ os_demo_generator_next (OsDemoGenerator *self,
       g_autofree char *code = NULL;
       g_autofree char *id = NULL;
       GStrv documents = os_procedure_get_documents (procedure);
-      int office_minutes = (me - ms) + (ae - as);
+      int office_minutes = day_index + 1 == self->days->len ? self->last_minutes : (me - ms) + (ae - as);
       int slot, minutes;
       gint64 received;
 

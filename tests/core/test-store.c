@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "os-datetime.h"
 #include "os-demo.h"
 #include "os-error.h"
 #include "os-record-code.h"
@@ -1992,6 +1993,43 @@ test_list_filters (void)
   }
 }
 
+/* The demo generator makes exactly the records asked for, all received before "now", at
+ * any hour: before the office opens (today left out), during office hours (today's records
+ * in the time already passed), at lunch and at night. */
+static void
+test_demo_generator_any_hour (Fixture       *f,
+                              gconstpointer  data)
+{
+  static const int hours[][2] = { { 0, 5 }, { 6, 0 }, { 9, 10 }, { 12, 0 }, { 16, 59 }, { 23, 30 } };
+
+  for (guint h = 0; h < G_N_ELEMENTS (hours); h++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("demo-%u.db", h);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autoptr(OsStore) store = os_store_open (path, &error);
+      g_autoptr(GDateTime) local = g_date_time_new (os_datetime_zone (), 2026, 11, 24, hours[h][0], hours[h][1], 0);
+      gint64 now = g_date_time_to_unix (local);
+      g_autoptr(OsDemoGenerator) generator = NULL;
+      guint made = 0;
+
+      g_assert_no_error (error);
+      g_assert_true (os_demo_load_catalogue (store, &error));
+      generator = os_demo_generator_new (store, 7, now - 20 * 86400, now, 300);
+      for (;;)
+        {
+          g_autoptr(GPtrArray) records = os_demo_generator_next (generator, 64);
+
+          if (records->len == 0)
+            break;
+          for (guint i = 0; i < records->len; i++)
+            g_assert_cmpint (os_record_get_received_at (g_ptr_array_index (records, i)), <, now);
+          made += records->len;
+        }
+      g_assert_cmpuint (made, ==, 300);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2032,6 +2070,7 @@ main (int argc, char **argv)
   ADD ("/store/concurrency/two-writers", test_concurrency_two_writers);
   ADD ("/store/concurrency/fresh-database", test_concurrency_fresh_database);
   ADD ("/store/kill-safety", test_kill_safety);
+  ADD ("/store/demo-generator/any-hour", test_demo_generator_any_hour);
 #undef ADD
   g_test_add_func ("/store/record-list/paging", test_list_paging);
   g_test_add_func ("/store/record-list/search", test_list_search);
