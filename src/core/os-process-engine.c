@@ -651,6 +651,7 @@ os_process_entry_copy (const OsProcessEntry *entry)
   copy->reason = g_strdup (entry->reason);
   copy->note = g_strdup (entry->note);
   copy->before = g_strdup (entry->before);
+  copy->issued = strv_copy_or_null (entry->issued);
   return copy;
 }
 
@@ -668,6 +669,7 @@ os_process_entry_free (OsProcessEntry *entry)
   g_free (entry->reason);
   g_free (entry->note);
   g_free (entry->before);
+  g_strfreev (entry->issued);
   g_free (entry);
 }
 
@@ -790,6 +792,8 @@ build_state (JsonBuilder          *b,
           json_builder_set_member_name (b, "rolled_back");
           json_builder_add_boolean_value (b, e->rolled_back);
           add_string (b, "before", e->before);
+          if (e->issued != NULL && e->issued[0] != NULL)   /* only when there are some */
+            add_strv (b, "issued", (const char * const *) e->issued);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -839,7 +843,8 @@ entry_from_json (JsonNode  *node,
       !json_get_string (object, what, "note", &entry->note, error) ||
       !json_get_instant (object, what, "step_due_at", OS_ERROR_PROTOCOL, &entry->step_due_at, error) ||
       !json_get_bool (object, what, "rolled_back", &entry->rolled_back, error) ||
-      !json_get_string (object, what, "before", &entry->before, error))
+      !json_get_string (object, what, "before", &entry->before, error) ||
+      !json_get_strv (object, what, "issued", &entry->issued, error))
     return NULL;
   entry->seq = (int) seq;
   if (!os_action_from_id (action, &entry->action))
@@ -2021,6 +2026,8 @@ os_process_engine_apply (OsProcess        *definition,
   set_str (&entry->note, request->note);
   entry->step_due_at = from_due;
   set_str (&entry->before, before);
+  if (os_process_engine_needs (action, outcome) & OS_NEEDS_ISSUED)
+    entry->issued = strv_copy_or_null (request->issued);
   g_ptr_array_add (work.state->entries, entry);
 
   if (action != OS_ACTION_ROLLBACK)

@@ -187,6 +187,7 @@ typedef struct
   gint64     step_due_at;     /* the deadline of from_step when the action was taken */
   gboolean   rolled_back;     /* undone by a later ROLLBACK */
   char      *before;          /* JSON of the state before the action (for ROLLBACK) */
+  char     **issued;          /* papers issued with the result (SIGN, RETURN), or NULL */
 } OsProcessEntry;
 
 #define OS_TYPE_PROCESS_ENTRY (os_process_entry_get_type ())

@@ -681,6 +681,13 @@ os_slip_new_control (OsRecord       *record,
         g_string_append_printf (note, ": %s", e->reason);
       if (e->note != NULL && *e->note != '\0')
         g_string_append_printf (note, " (%s)", e->note);
+      if (e->issued != NULL && e->issued[0] != NULL)
+        {
+          g_autofree char *issued = g_strjoinv ("; ", e->issued);
+
+          /* Translators: on the control slip, the papers issued with the result. */
+          g_string_append_printf (note, "\n%s %s", _("Giấy tờ trả:"), issued);
+        }
 
       cells[0] = no;
       cells[1] = from;

@@ -425,6 +425,12 @@ fill_process (OsRecordWindow *self)
         g_string_append_printf (detail, " · %s %s", _("lý do:"), e->reason);
       if (e->note && *e->note)
         g_string_append_printf (detail, " · %s", e->note);
+      if (e->issued && e->issued[0])
+        {
+          g_autofree char *issued = g_strjoinv ("; ", e->issued);
+
+          g_string_append_printf (detail, " · %s %s", _("giấy tờ trả:"), issued);
+        }
       if (e->rolled_back)
         g_string_append_printf (detail, " · %s", _("(đã thu hồi)"));
       detail_text = g_string_free (detail, FALSE);

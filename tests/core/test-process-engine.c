@@ -789,6 +789,51 @@ test_path_to_return (Fixture       *f,
     g_assert_cmpint (((OsProcessEntry *) g_ptr_array_index (state->entries, i))->seq, ==, (int) i + 1);
 }
 
+/* The papers issued with the result are recorded with the signature that issues them,
+ * travel in the state's JSON, and are not recorded for an action that issues nothing. */
+static void
+test_issued (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *papers[] = { "Giấy khai sinh (bản chính)", "Trích lục khai sinh (bản sao)", NULL };
+  g_autoptr(OsActionRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(OsProcessState) copy = NULL;
+  OsProcessEntry *review, *sign;
+
+  (void) data;
+  reach (f, ST_AT_REVIEW);
+  f->now += 600;
+  request = full_request (OS_ACTION_REVIEW, OS_OUTCOME_ACCEPT, f->record, f->now);
+  request->issued = g_strdupv ((char **) papers);
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&request, os_action_request_free);
+
+  f->now += 600;
+  request = full_request (OS_ACTION_SIGN, OS_OUTCOME_ACCEPT, f->record, f->now);
+  request->issued = g_strdupv ((char **) papers);
+  g_assert_true (os_process_engine_apply (f->process, f->calendar, f->record, f->officer, request, &error));
+  g_assert_no_error (error);
+
+  review = g_ptr_array_index (state_of (f)->entries, state_of (f)->entries->len - 2);
+  sign = g_ptr_array_index (state_of (f)->entries, state_of (f)->entries->len - 1);
+  g_assert_cmpint (review->action, ==, OS_ACTION_REVIEW);
+  g_assert_null (review->issued);
+  g_assert_cmpint (sign->action, ==, OS_ACTION_SIGN);
+  g_assert_nonnull (sign->issued);
+  g_assert_cmpstrv (sign->issued, papers);
+
+  node = os_process_state_to_json (state_of (f));
+  copy = os_process_state_from_json (node, &error);
+  g_assert_no_error (error);
+  sign = g_ptr_array_index (copy->entries, copy->entries->len - 1);
+  g_assert_cmpstrv (sign->issued, papers);
+  review = g_ptr_array_index (copy->entries, copy->entries->len - 2);
+  g_assert_null (review->issued);
+}
+
 static void
 test_refused_result (Fixture       *f,
                      gconstpointer  data)
@@ -2270,6 +2315,7 @@ main (int    argc,
   ADD ("roles", test_roles);
   ADD ("sign-at-review", test_signing_at_review_refused);
   ADD ("assignee", test_assignee);
+  ADD ("issued", test_issued);
   ADD ("units", test_units);
   ADD ("request-checks", test_request_checks);
   ADD ("fee", test_fee_needs_amount);

@@ -211,6 +211,13 @@ test_control (void)
   add_entry (state, OS_ACTION_PROCESS, slip_test_instant (2023, 10, 29, 15, 20), "s3", "s4", "", "", due, TRUE);
   add_entry (state, OS_ACTION_ROLLBACK, slip_test_instant (2023, 10, 29, 15, 30), "s4", "s3", "", "Nhầm", 0, FALSE);
   add_entry (state, OS_ACTION_PROCESS, slip_test_instant (2023, 10, 30, 14, 0), "s3", "s4", "", "", due, FALSE);
+  /* The papers issued with the last one show in its notes. */
+  {
+    OsProcessEntry *last = g_ptr_array_index (state->entries, state->entries->len - 1);
+    const char *papers[] = { "Giấy khai sinh", NULL };
+
+    last->issued = g_strdupv ((char **) papers);
+  }
   os_record_take_process_state (record, state);
 
   slip = os_slip_new_control (record, process, agency);
@@ -234,6 +241,8 @@ test_control (void)
   g_assert_nonnull (strstr (text, "Thụ lý"));
   g_assert_nonnull (strstr (text, "lan"));
   g_assert_nonnull (strstr (text, "Người giao ký"));
+  g_assert_nonnull (strstr (text, "Giấy tờ trả:"));
+  g_assert_nonnull (strstr (text, "Giấy khai sinh"));
   g_assert_cmpint (slip_test_pdf_pages (path), ==, 1);
   done_with (dir);
 }
