@@ -64,7 +64,11 @@ $$;
 -- As in 0002, with two changes: kind `action` (the payload is the record as the server
 -- computed it with the process engine, os-api-sync.c; an action payload the server did
 -- not compute, i.e. without `code`, is `out_of_order`: it is computed on the next push),
--- and `update` keeps the process members of a record that follows a process.
+-- and an `update` never attaches, moves or changes a process: of a record the server holds
+-- without `process` the payload's `process` is dropped; of a record with one, the server's
+-- `process`, `status`, `due_at`, `finished_at` and `returned_at` are kept (only a `receive`
+-- in the initial state, checked in os-api-processes.c, and `action` mutations computed by
+-- the server's engine set a process).
 CREATE OR REPLACE FUNCTION os_apply_mutation (p_user uuid, p_desk uuid, p_client uuid, p_units uuid[],
                                               p_id uuid, p_record uuid, p_kind text, p_base integer,
                                               p_hash text, p_action_time bigint, p_payload jsonb)
@@ -168,10 +172,16 @@ BEGIN
           v_reject := 'invalid'; EXIT apply;
         END IF;
         v_data := p_payload;
-        IF p_kind = 'update' AND v_rec.data ? 'process' THEN
-          -- Edit mode never moves the process: the server's state, status and instants stay.
-          v_data := (p_payload - ARRAY['process', 'status', 'due_at', 'finished_at', 'returned_at'])
-                    || os_process_members (v_rec.data);
+        IF p_kind = 'update' THEN
+          -- Edit mode never moves the process: the server's `process` stays as it is (also
+          -- its absence: an update never attaches one), and so do the status and instants
+          -- of a record that follows a process.
+          IF v_rec.data ? 'process' THEN
+            v_data := (p_payload - ARRAY['process', 'status', 'due_at', 'finished_at', 'returned_at'])
+                      || os_process_members (v_rec.data);
+          ELSE
+            v_data := p_payload - 'process';
+          END IF;
         END IF;
         IF p_kind = 'action' THEN
           v_details := jsonb_build_object ('process_action',
